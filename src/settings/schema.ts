@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import schedule from 'node-schedule';
+import { CANONICAL_STATUSES } from '../core/status.ts';
+import { SUPPORTED_LANGUAGES } from '../core/i18n.ts';
+
+/** Source kinds that have an implementation under src/sync/sources/. */
+export const SOURCE_KINDS = ['http-json', 'shopify', 'csv-drop', 'sql', 'webhook'] as const;
+
+/** True when node-schedule accepts `spec` (5 or 6 fields; seconds allowed). */
+export function isValidCron(spec: string): boolean {
+  const job = schedule.scheduleJob(spec, () => undefined);
+  if (!job) return false;
+  job.cancel();
+  return true;
+}
+
+const name = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, - and _ only');
+
+/** One configured source. `options` is validated by the source kind's own schema at boot. */
+export const sourceSettingsSchema = z.object({
+  name,
+  kind: z.enum(SOURCE_KINDS),
+  enabled: z.boolean().default(true),
+  /** Cron spec (node-schedule, seconds allowed). No schedule: only webhooks and `orderops sync`. */
+  schedule: z.string().refine(isValidCron, 'not a valid cron expression').optional(),
+  /** Cron time zone, e.g. Asia/Shanghai. */
+  tz: z.string().optional(),
+  /** Source to pull instead when this one stays down. */
+  fallback: name.optional(),
+  /** Mapping sets (keys of `mappings`) applied in order: the first hit wins. */
+  mapping: z.array(z.string()).min(1),
+  /** The system name events are recorded under (defaults to the source name). A fallback shares it. */
+  system: name.optional(),
+  options: z.record(z.string(), z.unknown()).default({}),
+});
+
+/** Settings of one source. */
+export type SourceSettings = z.infer<typeof sourceSettingsSchema>;
+
+const canonical = z.enum(CANONICAL_STATUSES);
+
+/** The whole settings document (data/settings.json). */
+export const settingsSchema = z
+  .object({
+    version: z.literal(1),
+    /** Language of CLI output and staff messages when a person has not chosen one. */
+    language: z.enum(SUPPORTED_LANGUAGES).default('zh-CN'),
+    sources: z.array(sourceSettingsSchema).default([]),
+    /** Raw status → canonical status, per named set. Keys may use * as a wildcard; matching ignores case. */
+    mappings: z.record(z.string(), z.record(z.string(), canonical)),
+    /** Which systems are authoritative for which stage (payment, fulfilment, delivery, after_sales). */
+    authority: z
+      .object({
+        payment: z.array(z.string()).default([]),
+        fulfilment: z.array(z.string()).default([]),
+        delivery: z.array(z.string()).default([]),
+        after_sales: z.array(z.string()).default([]),
+      })
+      .default({ payment: [], fulfilment: [], delivery: [], after_sales: [] }),
+    sync: z
+      .object({
+        /** Records per committed batch. */
+        batchSize: z.number().int().min(1).max(10_000).default(1000),
+        /** Consecutive failed runs after which a source is reported down. */
+        sourceDownAfterFailures: z.number().int().min(1).default(1),
+        /** Largest webhook body accepted, bytes. */
+        webhookMaxBytes: z.number().int().min(1024).default(1_048_576),
+      })
+      .default({ batchSize: 1000, sourceDownAfterFailures: 1, webhookMaxBytes: 1_048_576 }),
+    demo: z
+      .object({
+        /** auto: run the demo shop when no source is configured. */
+        mode: z.enum(['auto', 'on', 'off']).default('auto'),
+        /** Simulated minutes of order life per real second. */
+        speed: z.number().positive().default(60),
+        orders: z.number().int().min(1).max(100_000).default(60),
+        /** Seconds between demo syncs. */
+        syncEverySeconds: z.number().int().min(1).max(3600).default(10),
+      })
+      .default({ mode: 'auto', speed: 60, orders: 60, syncEverySeconds: 10 }),
+  })
+  .superRefine((doc, ctx) => {
+    const names = new Set<string>();
+    doc.sources.forEach((s, i) => {
+      if (names.has(s.name)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'name'], message: `duplicate source name "${s.name}"` });
+      names.add(s.name);
+      s.mapping.forEach((m, j) => {
+        if (!(m in doc.mappings)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'mapping', j], message: `no mapping set "${m}"` });
+      });
+    });
+    doc.sources.forEach((s, i) => {
+      if (s.fallback !== undefined && !names.has(s.fallback)) {
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'fallback'], message: `no source "${s.fallback}"` });
+      }
+      if (s.fallback === s.name) ctx.addIssue({ code: 'custom', path: ['sources', i, 'fallback'], message: 'a source cannot fall back to itself' });
+    });
+  });
+
+/** The validated settings document. */
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** Renders zod issues as `path.to[0].field: message` lines, for people. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), '');
+      return `${path || '(document)'}: ${issue.message}`;
+    })
+    .join('\n');
+}

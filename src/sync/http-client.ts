@@ -1,0 +1,98 @@
+import type { Clock } from '../core/clock.ts';
+import { PermanentError, RetryableError } from '../core/errors.ts';
+import { parseRetryAfter, withRetry } from '../core/retry.ts';
+import type { Logger } from '../core/logger.ts';
+
+/** A JSON response: status, headers and the parsed body (unknown until a zod parse). */
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+/** Options shared by every HTTP-based source. */
+export interface HttpOptions {
+  clock: Clock;
+  log?: Logger;
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+  method?: string;
+  body?: string;
+  timeoutMs?: number;
+  /** Retries after the first try for timeouts, 5xx and 429 (default 3). */
+  retries?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  random?: () => number;
+}
+
+/** One request, no retry: maps the outcome to JSON, RetryableError or PermanentError. */
+export async function requestJsonOnce(url: string, opts: HttpOptions): Promise<JsonResponse> {
+  const timeout = AbortSignal.timeout(opts.timeoutMs ?? 15_000);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: opts.method ?? 'GET',
+      headers: { accept: 'application/json', ...opts.headers },
+      ...(opts.body === undefined ? {} : { body: opts.body }),
+      signal,
+    });
+  } catch (err) {
+    if (opts.signal?.aborted) throw err;
+    throw new RetryableError('http.network', `request to ${redactUrl(url)} failed: ${(err as Error).message}`, { cause: err });
+  }
+  const text = await res.text().catch((err: unknown) => {
+    throw new RetryableError('http.body', `reading ${redactUrl(url)} failed`, { cause: err });
+  });
+  if (res.status === 429 || res.status >= 500) {
+    const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), opts.clock.now());
+    throw new RetryableError(`http.${res.status}`, `${redactUrl(url)} answered ${res.status}`, {
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      details: { status: res.status },
+    });
+  }
+  if (res.status >= 400) {
+    throw new PermanentError(`http.${res.status}`, `${redactUrl(url)} answered ${res.status}: ${text.slice(0, 200)}`, { status: res.status });
+  }
+  let body: unknown = null;
+  if (text.length > 0) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // A 200 with a half-written or HTML body is what a struggling proxy sends: worth a retry.
+      throw new RetryableError('http.bad_json', `${redactUrl(url)} answered ${res.status} with a body that is not JSON`, {
+        details: { status: res.status, preview: text.slice(0, 80) },
+      });
+    }
+  }
+  return { status: res.status, headers: res.headers, body };
+}
+
+/** GET/POST JSON with bounded retries (exponential backoff, jitter, Retry-After honoured). */
+export function requestJson(url: string, opts: HttpOptions): Promise<JsonResponse> {
+  return withRetry(() => requestJsonOnce(url, opts), {
+    retries: opts.retries ?? 3,
+    baseMs: opts.baseDelayMs ?? 500,
+    maxMs: opts.maxDelayMs ?? 30_000,
+    clock: opts.clock,
+    ...(opts.random ? { random: opts.random } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onRetry: (err, attempt, delayMs) => opts.log?.warn({ url: redactUrl(url), code: err.code, attempt, delayMs }, 'retrying request'),
+  });
+}
+
+/** Drops credentials and query values from a URL before it reaches a log or message. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    for (const key of [...u.searchParams.keys()]) {
+      if (/token|key|secret|sign|password|auth/i.test(key)) u.searchParams.set(key, '***');
+    }
+    return u.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}
