@@ -43,3 +43,14 @@ export interface OrderSource {
   push?(orderId: string, status: CanonicalStatus, ctx: { clock: Clock; log: Logger }): Promise<void>;
   close?(): Promise<void>;
 }
+
+/** What a source factory gets besides its settings. */
+export interface SourceDeps {
+  /** Environment: secrets are read from here by the variable names settings give. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** The data directory (relative paths in options resolve against it). */
+  dataDir: string;
+  clock: Clock;
+  log: Logger;
+  random?: () => number;
+}
