@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Db } from './db.ts';
+import { FindingsRepo } from './findings.ts';
+import { migrate } from './migrations.ts';
+import { OrderQueries } from './queries.ts';
+import { RunsRepo } from './runs.ts';
+import { applyBatch, type BatchInput, type BatchResult } from './sync-store.ts';
+
+export type { BatchInput, BatchResult } from './sync-store.ts';
+
+/** The SQLite store: every high-volume aggregate behind one connection. */
+export class Store {
+  readonly runs: RunsRepo;
+  readonly findings: FindingsRepo;
+  readonly queries: OrderQueries;
+
+  private constructor(readonly db: Db) {
+    this.runs = new RunsRepo(db);
+    this.findings = new FindingsRepo(db);
+    this.queries = new OrderQueries(db);
+  }
+
+  /** Opens the database file (creating its folder) and applies pending migrations. */
+  static async open(file: string): Promise<Store> {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const db = await Db.open(file);
+    await migrate(db);
+    return new Store(db);
+  }
+
+  /** Commits one page of a sync run atomically (snapshots, events, canonical view, cursor). */
+  applyBatch(input: BatchInput): Promise<BatchResult> {
+    return applyBatch(this.db, input);
+  }
+
+  /** Closes the connection after queued work. */
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

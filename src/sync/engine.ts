@@ -1,0 +1,308 @@
+import type { Clock } from '../core/clock.ts';
+import { describeError, OrderOpsError, UserError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { OrderEvent, SourceRecord } from '../core/order.ts';
+import type { Settings, SourceSettings } from '../settings/schema.ts';
+import type { Store } from '../store/index.ts';
+import type { CanonicalChange } from '../store/sync-store.ts';
+import type { Authority } from './canonical.ts';
+import type { SyncMetrics } from './metrics.ts';
+import { compileMapping, normalizeRecords, type StatusMapper } from './normalize.ts';
+import type { OrderSource, SourcePage } from './sources/types.ts';
+
+/** What one run did. */
+export interface RunSummary {
+  runId: number;
+  source: string;
+  system: string;
+  trigger: string;
+  status: 'ok' | 'failed';
+  fetched: number;
+  changed: number;
+  unchanged: number;
+  stale: number;
+  quarantined: number;
+  errors: number;
+  events: number;
+  durationMs: number;
+  error?: string | undefined;
+  errorCode?: string | undefined;
+  /** The fallback's own summary, when this run failed and a fallback was pulled instead. */
+  fallback?: RunSummary | undefined;
+  /** True when the caller joined a run that was already under way. */
+  joined?: boolean | undefined;
+}
+
+/** Progress of a run, for TTY progress bars. */
+export interface RunProgress {
+  source: string;
+  fetched: number;
+  changed: number;
+}
+
+/** Listener for what committed batches produced (alerting and notifications subscribe here). */
+export interface SyncListener {
+  onBatch?(info: { source: string; system: string; runId: number; events: readonly OrderEvent[]; canonicalChanges: readonly CanonicalChange[] }): void | Promise<void>;
+  onRun?(summary: RunSummary): void | Promise<void>;
+}
+
+/** What the engine needs. */
+export interface SyncEngineDeps {
+  store: Store;
+  settings: () => Settings;
+  sources: ReadonlyMap<string, OrderSource>;
+  clock: Clock;
+  log: Logger;
+  metrics?: SyncMetrics;
+  listeners?: SyncListener[];
+}
+
+interface Counters {
+  fetched: number;
+  changed: number;
+  unchanged: number;
+  stale: number;
+  quarantined: number;
+  errors: number;
+  events: number;
+}
+
+const zero = (): Counters => ({ fetched: 0, changed: 0, unchanged: 0, stale: 0, quarantined: 0, errors: 0, events: 0 });
+
+/** Pulls sources, normalizes, diffs and persists; one run per source at a time. */
+export class SyncEngine {
+  private readonly running = new Map<string, Promise<RunSummary>>();
+  private readonly mappers = new Map<string, { key: string; mapper: StatusMapper }>();
+  private readonly abort = new AbortController();
+
+  constructor(private readonly deps: SyncEngineDeps) {}
+
+  /** Names of the sources runs can be started for. */
+  sourceNames(): string[] {
+    return [...this.deps.sources.keys()];
+  }
+
+  /** True while a run of `source` is under way. */
+  isRunning(source: string): boolean {
+    return this.running.has(source);
+  }
+
+  /** Runs one source now; a run already under way is joined, never overlapped. */
+  run(source: string, opts: { trigger?: string; onProgress?: (p: RunProgress) => void } = {}): Promise<RunSummary> {
+    const inFlight = this.running.get(source);
+    if (inFlight) return inFlight.then((s) => ({ ...s, joined: true }));
+    const p = this.execute(source, opts.trigger ?? 'manual', opts.onProgress).finally(() => this.running.delete(source));
+    this.running.set(source, p);
+    return p;
+  }
+
+  /** Runs every enabled source (each at most once at a time), in parallel. */
+  runAll(opts: { trigger?: string; onProgress?: (p: RunProgress) => void } = {}): Promise<RunSummary[]> {
+    const enabled = this.deps.settings().sources.filter((s) => s.enabled && this.deps.sources.has(s.name));
+    const names = enabled.length > 0 ? enabled.map((s) => s.name) : this.sourceNames();
+    return Promise.all(names.map((n) => this.run(n, opts)));
+  }
+
+  /** Commits records pushed to us (webhooks) as one run; `eventId` makes a redelivery a no-op. */
+  async ingest(source: string, records: readonly SourceRecord[], opts: { eventId?: string; errors?: SourcePage['errors'] } = {}): Promise<RunSummary & { duplicate: boolean }> {
+    const cfg = this.sourceSettings(source);
+    const system = cfg.system ?? cfg.name;
+    const { clock, store } = this.deps;
+    const started = clock.now();
+    const runId = await store.runs.start(source, system, 'webhook', started);
+    const counters = zero();
+    const result = await this.commit(cfg, runId, { records: [...records], errors: opts.errors ?? [] }, counters, opts.eventId === undefined ? undefined : { scope: `webhook:${source}`, key: opts.eventId });
+    await store.runs.finish(runId, 'ok', counters, clock.now());
+    const summary: RunSummary = { runId, source, system, trigger: 'webhook', status: 'ok', ...counters, durationMs: clock.now() - started };
+    this.observe(summary);
+    return { ...summary, duplicate: result.duplicate };
+  }
+
+  /** Aborts runs under way and waits for them to stop. */
+  async stop(): Promise<void> {
+    this.abort.abort(new OrderOpsError('sync.stopped', 'the sync engine is stopping'));
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private sourceSettings(name: string): SourceSettings {
+    const cfg = this.deps.settings().sources.find((s) => s.name === name);
+    if (!cfg || !this.deps.sources.has(name)) throw new UserError('sync.unknown_source', `no source named "${name}"`, { source: name });
+    return cfg;
+  }
+
+  private mapperFor(cfg: SourceSettings): StatusMapper {
+    const settings = this.deps.settings();
+    const sets = cfg.mapping.map((m) => settings.mappings[m] ?? {});
+    const key = JSON.stringify(sets);
+    const cached = this.mappers.get(cfg.name);
+    if (cached && cached.key === key) return cached.mapper;
+    const mapper = compileMapping(sets);
+    this.mappers.set(cfg.name, { key, mapper });
+    return mapper;
+  }
+
+  private authority(): Authority {
+    return this.deps.settings().authority;
+  }
+
+  private async execute(name: string, trigger: string, onProgress?: (p: RunProgress) => void): Promise<RunSummary> {
+    const cfg = this.sourceSettings(name);
+    const source = this.deps.sources.get(name);
+    if (!source) throw new UserError('sync.unknown_source', `no source named "${name}"`, { source: name });
+    const { store, clock, log } = this.deps;
+    const system = cfg.system ?? cfg.name;
+    const started = clock.now();
+    const runId = await store.runs.start(name, system, trigger, started);
+    const counters = zero();
+    log.info({ source: name, runId, trigger }, 'sync run started');
+    let pending: Promise<unknown> | undefined;
+    try {
+      const cursor = await store.runs.getCursor(name);
+      const pages = source.pull({
+        cursor,
+        signal: this.abort.signal,
+        clock,
+        log: log.child({ source: name, runId }),
+        isFileProcessed: (hash) => store.runs.isFileProcessed(name, hash),
+      });
+      // Commit page N while the source fetches and we normalize page N+1; commits stay in order.
+      for await (const page of pages) {
+        for (const chunk of this.split(page)) {
+          const prepared = this.prepare(cfg, chunk);
+          if (pending) await pending;
+          pending = this.commitPrepared(cfg, runId, chunk, prepared, counters).then(() => onProgress?.({ source: name, fetched: counters.fetched, changed: counters.changed }));
+          // Awaited on the next page or at the end; this only keeps an early failure from going unhandled meanwhile.
+          pending.catch(() => undefined);
+        }
+      }
+      if (pending) await pending;
+      await store.runs.finish(runId, 'ok', counters, clock.now());
+      await store.findings.resolve(`source_down:${name}`, clock.now());
+      const summary: RunSummary = { runId, source: name, system, trigger, status: 'ok', ...counters, durationMs: clock.now() - started };
+      log.info({ ...summary }, 'sync run finished');
+      this.observe(summary);
+      return summary;
+    } catch (err) {
+      await pending?.catch(() => undefined);
+      return this.fail(cfg, runId, trigger, started, counters, err);
+    }
+  }
+
+  private async fail(cfg: SourceSettings, runId: number, trigger: string, started: number, counters: Counters, err: unknown): Promise<RunSummary> {
+    const { store, clock, log } = this.deps;
+    const system = cfg.system ?? cfg.name;
+    const message = describeError(err);
+    const code = err instanceof OrderOpsError ? err.code : 'sync.failed';
+    log.warn({ source: cfg.name, runId, code, err: message }, 'sync run failed');
+    const summary: RunSummary = { runId, source: cfg.name, system, trigger, status: 'failed', ...counters, durationMs: clock.now() - started, error: message, errorCode: code };
+    if (cfg.fallback && !this.abort.signal.aborted && !trigger.startsWith('fallback')) {
+      summary.fallback = await this.run(cfg.fallback, { trigger: `fallback:${cfg.name}` });
+    }
+    await store.runs.finish(runId, 'failed', counters, clock.now(), { error: message, ...(summary.fallback ? { fallbackUsed: cfg.fallback } : {}) });
+    const failures = await store.runs.consecutiveFailures(cfg.name);
+    if (failures >= this.deps.settings().sync.sourceDownAfterFailures) {
+      await store.findings.raise(
+        { kind: 'source_down', fingerprint: `source_down:${cfg.name}`, source: cfg.name, details: { failures, error: message, code, fallback: cfg.fallback ?? null, fallbackOk: summary.fallback?.status === 'ok' } },
+        clock.now(),
+      );
+    }
+    this.observe(summary);
+    return summary;
+  }
+
+  private *split(page: SourcePage): Generator<SourcePage> {
+    const size = this.deps.settings().sync.batchSize;
+    if (page.records.length <= size) {
+      yield page;
+      return;
+    }
+    for (let start = 0; start < page.records.length; start += size) {
+      const last = start + size >= page.records.length;
+      yield {
+        records: page.records.slice(start, start + size),
+        errors: start === 0 ? page.errors : [],
+        ...(last ? { cursor: page.cursor, processedFile: page.processedFile } : {}),
+      };
+    }
+  }
+
+  private prepare(cfg: SourceSettings, page: SourcePage): ReturnType<typeof normalizeRecords> {
+    return normalizeRecords(page.records, cfg.system ?? cfg.name, this.mapperFor(cfg));
+  }
+
+  private commit(cfg: SourceSettings, runId: number, page: SourcePage, counters: Counters, dedupeKey?: { scope: string; key: string }) {
+    return this.commitPrepared(cfg, runId, page, this.prepare(cfg, page), counters, dedupeKey);
+  }
+
+  private async commitPrepared(cfg: SourceSettings, runId: number, page: SourcePage, prepared: ReturnType<typeof normalizeRecords>, counters: Counters, dedupeKey?: { scope: string; key: string }) {
+    const { store, clock } = this.deps;
+    const system = cfg.system ?? cfg.name;
+    const now = clock.now();
+    const result = await store.applyBatch({
+      runId,
+      source: cfg.name,
+      system,
+      now,
+      authority: this.authority(),
+      records: prepared.records,
+      quarantined: prepared.quarantined,
+      errors: page.errors,
+      cursor: page.cursor,
+      processedFile: page.processedFile,
+      dedupeKey,
+    });
+    if (result.duplicate) return result;
+    counters.fetched += page.records.length + page.errors.length;
+    counters.changed += result.changed;
+    counters.unchanged += result.unchanged;
+    counters.stale += result.stale;
+    counters.quarantined += prepared.quarantined.length;
+    counters.errors += page.errors.length;
+    counters.events += result.events.length;
+    await this.report(cfg, prepared, page, now);
+    for (const l of this.deps.listeners ?? []) {
+      if (l.onBatch && (result.events.length > 0 || result.canonicalChanges.length > 0)) {
+        await l.onBatch({ source: cfg.name, system, runId, events: result.events, canonicalChanges: result.canonicalChanges });
+      }
+    }
+    return result;
+  }
+
+  private async report(cfg: SourceSettings, prepared: ReturnType<typeof normalizeRecords>, page: SourcePage, now: number): Promise<void> {
+    const { store } = this.deps;
+    const system = cfg.system ?? cfg.name;
+    const byRaw = new Map<string, string[]>();
+    for (const q of prepared.quarantined) {
+      const ids = byRaw.get(q.rawStatus) ?? [];
+      ids.push(q.orderId);
+      byRaw.set(q.rawStatus, ids);
+    }
+    for (const [raw, ids] of byRaw) {
+      await store.findings.raise(
+        { kind: 'unknown_status', fingerprint: `unknown_status:${system}:${raw}`, source: cfg.name, details: { system, rawStatus: raw, orders: ids.length, sampleOrderIds: ids.slice(0, 5) } },
+        now,
+      );
+    }
+    if (page.errors.length > 0) {
+      await store.findings.raise(
+        { kind: 'bad_record', fingerprint: `bad_record:${cfg.name}`, source: cfg.name, details: { count: page.errors.length, samples: page.errors.slice(0, 5) } },
+        now,
+      );
+    }
+  }
+
+  private observe(summary: RunSummary): void {
+    const m = this.deps.metrics;
+    if (m) {
+      m.synced.inc({ source: summary.source }, summary.fetched);
+      m.changes.inc({ source: summary.source }, summary.changed);
+      m.quarantined.inc({ source: summary.source }, summary.quarantined);
+      m.badRecords.inc({ source: summary.source }, summary.errors);
+      m.runs.inc({ source: summary.source, status: summary.status });
+      m.duration.observe({ source: summary.source }, summary.durationMs / 1000);
+      if (summary.status === 'failed') m.failures.inc({ source: summary.source });
+      else m.lastSuccess.set({ source: summary.source }, this.deps.clock.now() / 1000);
+    }
+    for (const l of this.deps.listeners ?? []) void Promise.resolve(l.onRun?.(summary)).catch((err: unknown) => this.deps.log.error({ err: describeError(err) }, 'run listener failed'));
+  }
+}

@@ -1,0 +1,105 @@
+// Sync benchmark: N generated records through normalize, diff and persist; then an unchanged pass;
+// then a plain batched upsert of the same rows as the ceiling. Prints one JSON line at the end.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemClock } from '../../src/core/clock.ts';
+import { createSilentLogger } from '../../src/core/logger.ts';
+import type { SourceRecord } from '../../src/core/order.ts';
+import { readDefaultSettings } from '../../src/settings/store.ts';
+import type { Settings } from '../../src/settings/schema.ts';
+import type { SqlValue } from '../../src/store/db.ts';
+import { Store } from '../../src/store/index.ts';
+import { insertJsonRows } from '../../src/store/sync-store.ts';
+import { SyncEngine } from '../../src/sync/engine.ts';
+import type { OrderSource, SourcePage } from '../../src/sync/sources/types.ts';
+
+const RAW = ['paid', 'allocated', 'picking', 'packed', 'shipped', 'in_transit', 'delivered', 'completed'];
+const BASE = Date.UTC(2026, 0, 1);
+
+function record(i: number): SourceRecord {
+  return {
+    orderId: `B${String(i).padStart(8, '0')}`,
+    rawStatus: RAW[i % RAW.length] ?? 'paid',
+    updatedAt: BASE + i,
+    amount: (i % 1000) + 0.5,
+    currency: 'CNY',
+  };
+}
+
+/** A generated source that streams `total` records in pages; nothing is held beyond one page. */
+function generatedSource(total: number, pageSize: number): OrderSource {
+  return {
+    name: 'gen',
+    kind: 'generated',
+    async *pull(): AsyncIterable<SourcePage> {
+      for (let start = 0; start < total; start += pageSize) {
+        const records: SourceRecord[] = [];
+        for (let i = start; i < Math.min(total, start + pageSize); i++) records.push(record(i));
+        yield { records, errors: [], cursor: String(start + records.length) };
+      }
+    },
+  };
+}
+
+export async function runSyncBench(total = Number(process.env.BENCH_RECORDS ?? 1_000_000)): Promise<Record<string, number | string>> {
+  const dir = mkdtempSync(join(tmpdir(), 'orderops-bench-'));
+  try {
+    const store = await Store.open(join(dir, 'bench.db'));
+    const base = readDefaultSettings();
+    const settings: Settings = {
+      ...base,
+      sources: [{ name: 'gen', kind: 'http-json', enabled: true, mapping: ['english-common'], options: {} }],
+      sync: { ...base.sync, batchSize: 5000 },
+    };
+    const engine = new SyncEngine({ store, settings: () => settings, sources: new Map([['gen', generatedSource(total, 5000)]]), clock: systemClock, log: createSilentLogger() });
+
+    let t0 = performance.now();
+    const first = await engine.run('gen');
+    const firstS = (performance.now() - t0) / 1000;
+    if (first.status !== 'ok' || first.changed !== total) throw new Error(`first pass: ${JSON.stringify(first)}`);
+    console.log(`first pass: ${total} records in ${firstS.toFixed(2)} s (${first.events} events)`);
+
+    t0 = performance.now();
+    const second = await engine.run('gen');
+    const secondS = (performance.now() - t0) / 1000;
+    if (second.status !== 'ok' || second.changed !== 0 || second.unchanged !== total) throw new Error(`second pass: ${JSON.stringify(second)}`);
+    console.log(`unchanged pass: ${total} records in ${secondS.toFixed(2)} s`);
+
+    // Ceiling: the same rows, plain multi-row upsert into a table shaped like snapshots, one transaction.
+    await store.db.exec(`CREATE TABLE ceiling (order_id TEXT NOT NULL, system TEXT NOT NULL, status TEXT NOT NULL, raw_status TEXT NOT NULL,
+      updated_at INTEGER NOT NULL, amount REAL, currency TEXT, seen_at INTEGER NOT NULL, run_id INTEGER NOT NULL, PRIMARY KEY (order_id, system)) WITHOUT ROWID`);
+    // The same JSON-parameter technique the store uses: the fastest plain batched upsert we found.
+    const upsert = `INSERT INTO ceiling SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8
+       FROM json_each(?) WHERE true ON CONFLICT(order_id, system) DO UPDATE SET status = excluded.status, raw_status = excluded.raw_status,
+       updated_at = excluded.updated_at, amount = excluded.amount, currency = excluded.currency, seen_at = excluded.seen_at, run_id = excluded.run_id`;
+    t0 = performance.now();
+    await store.db.transaction(async () => {
+      for (let start = 0; start < total; start += 5000) {
+        const rows: SqlValue[][] = [];
+        for (let i = start; i < Math.min(total, start + 5000); i++) {
+          const r = record(i);
+          rows.push([r.orderId, 'gen', r.rawStatus, r.rawStatus, r.updatedAt, r.amount ?? null, r.currency ?? null, 0, 0]);
+        }
+        await insertJsonRows(store.db, upsert, rows);
+      }
+    });
+    const ceilingS = (performance.now() - t0) / 1000;
+    await engine.stop();
+    await store.close();
+
+    const result = {
+      bench: 'sync',
+      records: total,
+      records_per_s: Math.round(total / firstS),
+      unchanged_records_per_s: Math.round(total / secondS),
+      sqlite_upsert_ceiling_per_s: Math.round(total / ceilingS),
+      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+    console.log(`ratio to ceiling: ${((result.records_per_s / result.sqlite_upsert_ceiling_per_s) * 100).toFixed(1)}%`);
+    console.log(JSON.stringify(result));
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
