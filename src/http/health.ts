@@ -1,0 +1,26 @@
+import type { Store } from '../store/index.ts';
+import type { SyncMetrics } from '../sync/metrics.ts';
+import { sendJson, type HttpServer } from './server.ts';
+
+/** GET /healthz (JSON: status, version, last sync per source) and GET /metrics (Prometheus text). */
+export function registerHealthRoutes(server: HttpServer, deps: { store: Store; metrics: SyncMetrics; version: string; sources: () => string[] }): void {
+  server.route('GET', '/healthz', async ({ res }) => {
+    const latest = await deps.store.runs.latestPerSource();
+    const lastOk = new Map((await deps.store.runs.lastSuccessPerSource()).map((r) => [r.source, r]));
+    const sources = deps.sources().map((name) => {
+      const run = latest.find((r) => r.source === name);
+      return {
+        source: name,
+        lastRun: run ? { id: run.id, status: run.status, startedAt: new Date(run.startedAt).toISOString(), finishedAt: run.finishedAt ? new Date(run.finishedAt).toISOString() : null, error: run.error } : null,
+        lastSuccessAt: lastOk.has(name) ? new Date(lastOk.get(name)?.finishedAt ?? 0).toISOString() : null,
+      };
+    });
+    const degraded = sources.some((s) => s.lastRun?.status === 'failed');
+    sendJson(res, 200, { status: degraded ? 'degraded' : 'ok', version: deps.version, sources });
+  });
+  server.route('GET', '/metrics', async ({ res }) => {
+    const text = await deps.metrics.registry.metrics();
+    res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
+    res.end(text);
+  });
+}

@@ -1,0 +1,137 @@
+// Composition root: the only module that knows every other one.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { systemClock, type Clock } from './core/clock.ts';
+import { createLogger, type Logger } from './core/logger.ts';
+import { startDemoShop, type DemoShop } from './demo/index.ts';
+import { registerHealthRoutes } from './http/health.ts';
+import { HttpServer } from './http/server.ts';
+import { registerOrderWebhook } from './http/webhook-route.ts';
+import type { Settings, SourceSettings } from './settings/schema.ts';
+import { SettingsStore } from './settings/store.ts';
+import { Store } from './store/index.ts';
+import { SyncEngine } from './sync/engine.ts';
+import { SyncMetrics } from './sync/metrics.ts';
+import { SyncScheduler } from './sync/scheduler.ts';
+import { createSource } from './sync/sources/index.ts';
+import type { OrderSource } from './sync/sources/types.ts';
+import type { WebhookSource } from './sync/sources/webhook.ts';
+
+/** The package version, for /healthz and the banner. */
+export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Deployment knobs, from the environment by default. */
+export interface AppOptions {
+  dataDir: string;
+  env: Readonly<Record<string, string | undefined>>;
+  port: number;
+  host: string;
+  clock?: Clock;
+  log?: Logger;
+  /** Overrides settings.demo.mode (tests and `--demo`). */
+  demo?: 'auto' | 'on' | 'off';
+  /** Seed of the demo shop (deterministic demo data). */
+  demoSeed?: number;
+}
+
+/** Reads AppOptions from the environment (PORT, HOST, ORDEROPS_DATA_DIR). */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): AppOptions {
+  return {
+    dataDir: resolve(env.ORDEROPS_DATA_DIR ?? './data'),
+    env,
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '127.0.0.1',
+  };
+}
+
+/** Everything a running orderops holds. */
+export interface App {
+  readonly settings: SettingsStore;
+  readonly store: Store;
+  readonly engine: SyncEngine;
+  readonly scheduler: SyncScheduler;
+  readonly metrics: SyncMetrics;
+  readonly http: HttpServer;
+  readonly log: Logger;
+  readonly demo: DemoShop | undefined;
+  /** Settings as the engine sees them (the file plus the demo's sources when the demo runs). */
+  effectiveSettings(): Settings;
+  /** Starts the schedules and the HTTP server; resolves with the server's URL. */
+  start(): Promise<{ url: string }>;
+  stop(): Promise<void>;
+}
+
+function wantsDemo(settings: Settings, override: AppOptions['demo']): boolean {
+  const mode = override ?? settings.demo.mode;
+  return mode === 'on' || (mode === 'auto' && settings.sources.length === 0);
+}
+
+/** Builds the app: settings, store (migrated), sources, engine, scheduler, HTTP routes; starts the demo shop when needed. */
+export async function createApp(opts: AppOptions): Promise<App> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? createLogger(opts.env.LOG_LEVEL);
+  const settings = await SettingsStore.open(opts.dataDir);
+  const store = await Store.open(join(opts.dataDir, 'orderops.db'));
+  await store.runs.markInterrupted(clock.now());
+
+  let demo: DemoShop | undefined;
+  let demoSources: SourceSettings[] = [];
+  let env = opts.env;
+  const initial = settings.get();
+  if (wantsDemo(initial, opts.demo)) {
+    demo = await startDemoShop({ clock, seed: opts.demoSeed ?? 42, orders: initial.demo.orders, speed: initial.demo.speed, syncEverySeconds: initial.demo.syncEverySeconds });
+    demoSources = demo.sources;
+    env = { ...opts.env, ...demo.env };
+  }
+  const effectiveSettings = (): Settings => {
+    const s = settings.get();
+    return demoSources.length === 0 ? s : { ...s, sources: [...demoSources, ...s.sources.filter((x) => !demoSources.some((d) => d.name === x.name))] };
+  };
+
+  const sources = new Map<string, OrderSource>();
+  for (const cfg of effectiveSettings().sources) {
+    if (!cfg.enabled) continue;
+    sources.set(cfg.name, createSource(cfg, { env, dataDir: opts.dataDir, clock, log: log.child({ source: cfg.name }) }));
+  }
+
+  const metrics = new SyncMetrics({ defaultMetrics: true });
+  const engine = new SyncEngine({ store, settings: effectiveSettings, sources, clock, log, metrics });
+  const scheduler = new SyncScheduler(engine, log);
+  const http = new HttpServer(log);
+  registerHealthRoutes(http, { store, metrics, version: VERSION, sources: () => engine.sourceNames() });
+  registerOrderWebhook(http, {
+    engine,
+    log,
+    maxBytes: () => settings.get().sync.webhookMaxBytes,
+    source: (name) => {
+      const s = sources.get(name);
+      return s?.kind === 'webhook' ? (s as WebhookSource) : undefined;
+    },
+  });
+
+  return {
+    settings,
+    store,
+    engine,
+    scheduler,
+    metrics,
+    http,
+    log,
+    demo,
+    effectiveSettings,
+    async start() {
+      const addr = await http.listen(opts.port, opts.host);
+      scheduler.apply(effectiveSettings().sources);
+      const host = addr.address.includes(':') ? `[${addr.address}]` : addr.address;
+      return { url: `http://${host}:${addr.port}` };
+    },
+    async stop() {
+      scheduler.stop();
+      await engine.stop();
+      await http.close();
+      for (const s of sources.values()) await s.close?.();
+      await demo?.stop();
+      await store.close();
+    },
+  };
+}

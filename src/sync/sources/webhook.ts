@@ -1,0 +1,118 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { RecordError, SourceRecord } from '../../core/order.ts';
+import type { SourceSettings } from '../../settings/schema.ts';
+import { parseSourceOptions, readSecret } from './options.ts';
+import type { OrderSource, SourceDeps } from './types.ts';
+
+/** Options of a `webhook` source: how deliveries are signed and identified. */
+export const webhookOptionsSchema = z.strictObject({
+  /** Environment variable holding the HMAC-SHA256 secret. */
+  secretEnv: z.string().min(1),
+  signatureHeader: z.string().default('x-orderops-signature'),
+  /** Text before the digest in the header (`sha256=` as GitHub does; empty for none). */
+  signaturePrefix: z.string().default('sha256='),
+  signatureEncoding: z.enum(['hex', 'base64']).default('hex'),
+  /** Header carrying the delivery id; falls back to the body's `id`. */
+  eventIdHeader: z.string().default('x-orderops-event-id'),
+});
+
+/** Parsed webhook options. */
+export type WebhookOptions = z.infer<typeof webhookOptionsSchema>;
+
+const timestamp = z.union([z.number().finite(), z.string().min(1)]);
+const orderSchema = z.object({
+  order_id: z.union([z.string().min(1), z.number()]).transform(String),
+  status: z.string().min(1),
+  updated_at: timestamp,
+  amount: z.union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]).optional(),
+  currency: z.string().optional(),
+  customer: z
+    .object({
+      id: z.string().optional(),
+      name: z.string().optional(),
+      phone: z.string().optional(),
+      email: z.string().optional(),
+      openid: z.string().optional(),
+      language: z.string().optional(),
+      time_zone: z.string().optional(),
+      preferred_channel: z.string().optional(),
+    })
+    .optional(),
+  items: z.array(z.object({ sku: z.string(), name: z.string().optional(), qty: z.number(), price: z.number().optional() })).optional(),
+});
+
+/** The orderops webhook body: a delivery id and one or more orders. */
+export const webhookBodySchema = z.object({
+  id: z.string().min(1).optional(),
+  orders: z.array(z.unknown()).min(1).max(10_000),
+});
+
+/** A webhook source: nothing to pull; deliveries arrive on POST /webhooks/orders/:source. */
+export interface WebhookSource extends OrderSource {
+  readonly options: WebhookOptions;
+  /** True when `signature` is the HMAC of `body` with this source's secret (constant time). */
+  verify(body: Buffer, signature: string | undefined): boolean;
+}
+
+function parseTime(value: string | number): number | undefined {
+  if (typeof value === 'number') return value < 1e11 ? value * 1000 : value;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** Turns the body's orders into source records; unreadable orders become errors with their index. */
+export function readWebhookOrders(orders: readonly unknown[], eventId: string): { records: SourceRecord[]; errors: RecordError[] } {
+  const records: SourceRecord[] = [];
+  const errors: RecordError[] = [];
+  orders.forEach((raw, i) => {
+    const ref = `event ${eventId} #${i}`;
+    const parsed = orderSchema.safeParse(raw);
+    if (!parsed.success) {
+      errors.push({ ref, message: parsed.error.issues.map((x) => `${x.path.join('.') || 'order'}: ${x.message}`).join('; ') });
+      return;
+    }
+    const o = parsed.data;
+    const updatedAt = parseTime(o.updated_at);
+    if (updatedAt === undefined) {
+      errors.push({ ref, message: `updated_at: not a date: ${String(o.updated_at).slice(0, 40)}` });
+      return;
+    }
+    const c = o.customer;
+    records.push({
+      orderId: o.order_id,
+      rawStatus: o.status,
+      updatedAt,
+      amount: o.amount,
+      currency: o.currency,
+      customer: c && { id: c.id, name: c.name, phone: c.phone, email: c.email, openid: c.openid, language: c.language, timeZone: c.time_zone, preferredChannel: c.preferred_channel },
+      items: o.items,
+    });
+  });
+  return { records, errors };
+}
+
+/** Creates a webhook source (validates options and that its secret is set). */
+export function createWebhookSource(settings: SourceSettings, deps: SourceDeps): WebhookSource {
+  const options = parseSourceOptions(webhookOptionsSchema, settings);
+  const secret = readSecret(deps.env, options.secretEnv, settings.name);
+  return {
+    name: settings.name,
+    kind: 'webhook',
+    options,
+    async *pull() {
+      // Pushed, never pulled: a scheduled or manual run of a webhook source has nothing to fetch.
+    },
+    verify(body, signature) {
+      if (!signature || !signature.startsWith(options.signaturePrefix)) return false;
+      const given = Buffer.from(signature.slice(options.signaturePrefix.length).trim(), options.signatureEncoding);
+      const expected = createHmac('sha256', secret).update(body).digest();
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    },
+  };
+}
+
+/** Signs a body the way a webhook source expects (for senders and tests). */
+export function signWebhookBody(body: string | Buffer, secret: string, opts: { prefix?: string; encoding?: 'hex' | 'base64' } = {}): string {
+  return `${opts.prefix ?? 'sha256='}${createHmac('sha256', secret).update(body).digest(opts.encoding ?? 'hex')}`;
+}

@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const PLATFORM_SDKS = ['@slack/', '@larksuiteoapi/', 'wechaty', 'nodemailer', 'playwright'];
+
+function files(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+test('src/core, commands/ and cards/ import no platform SDK and nothing under src/adapters', () => {
+  const checked = [...files(join(ROOT, 'src/core')), ...files(join(ROOT, 'commands')), ...files(join(ROOT, 'cards'))];
+  assert.ok(checked.length > 0);
+  const offenders: string[] = [];
+  for (const file of checked) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*)['"]([^'"]+)['"]/g)) {
+      const spec = m[1] ?? '';
+      if (PLATFORM_SDKS.some((p) => spec.startsWith(p)) || spec.includes('/adapters/')) offenders.push(`${relative(ROOT, file)} -> ${spec}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});
