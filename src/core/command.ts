@@ -1,0 +1,53 @@
+// The contract between staff commands (commands/) and the chat hub: data plus a handler on a context.
+import type { TFunction } from 'i18next';
+import type { Card } from './card.ts';
+import type { Actor, Outbound, Place, PostedRef } from './chat.ts';
+
+/** Staff roles, least to most powerful. */
+export const ROLES = ['viewer', 'agent', 'warehouse', 'approver', 'admin'] as const;
+/** One staff role. */
+export type Role = (typeof ROLES)[number];
+
+/** True when `role` is at least `required` in the ladder. */
+export function hasRole(role: Role, required: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(required);
+}
+
+/** One declared argument of a command. */
+export interface CommandArg {
+  name: string;
+  required: boolean;
+  /** Allowed values, when the argument is a choice. */
+  choices?: readonly string[];
+  /** Takes the rest of the line. */
+  rest?: boolean;
+}
+
+/** What a command handler can do and know; never an SDK. */
+export interface CommandContext<S = unknown> {
+  t: TFunction;
+  locale: string;
+  actor: Actor;
+  role: Role;
+  place: Place;
+  /** Parsed arguments by name. */
+  args: Record<string, string | undefined>;
+  /** Answers in the place the command came from. */
+  reply(content: Outbound): Promise<PostedRef | undefined>;
+  /** Answers only the person who typed it. */
+  ephemeral(content: Outbound): Promise<void>;
+  /** Posts a card that later state changes update everywhere it was posted, under a stable `cardKey`. */
+  postTracked(cardKey: string, card: Card): Promise<void>;
+  /** Application services (store, sync engine, settings…), typed by the composition root. */
+  services: S;
+}
+
+/** A staff command: name, arguments, required role, localized help, handler. */
+export interface CommandDefinition<S = unknown> {
+  name: string;
+  /** i18n key (bot namespace) of the one-line help. */
+  helpKey: string;
+  args: readonly CommandArg[];
+  role: Role;
+  handler(ctx: CommandContext<S>): Promise<void>;
+}
