@@ -38,6 +38,8 @@ export interface CommandContext<S = unknown> {
   ephemeral(content: Outbound): Promise<void>;
   /** Posts a card that later state changes update everywhere it was posted, under a stable `cardKey`. */
   postTracked(cardKey: string, card: Card): Promise<void>;
+  /** Every command the person may see, for help and suggestions. */
+  catalog: readonly CommandInfo[];
   /** Application services (store, sync engine, settings…), typed by the composition root. */
   services: S;
 }
@@ -50,4 +52,35 @@ export interface CommandDefinition<S = unknown> {
   args: readonly CommandArg[];
   role: Role;
   handler(ctx: CommandContext<S>): Promise<void>;
+}
+
+/** A command as listed in help: its declaration without the handler. */
+export type CommandInfo = Pick<CommandDefinition, 'name' | 'helpKey' | 'args' | 'role'>;
+
+/** What a button handler can do and know. */
+export interface ActionContext<S = unknown> {
+  t: TFunction;
+  locale: string;
+  actor: Actor;
+  role: Role;
+  place: Place;
+  /** The button's value. */
+  value: string;
+  /** The message the clicked card lives in, when the platform says. */
+  message?: PostedRef | undefined;
+  /** Replaces the clicked card everywhere it was posted (every platform, every channel). */
+  updateCard(card: Card): Promise<void>;
+  /** Posts a new message where the click happened. */
+  reply(content: Outbound): Promise<PostedRef | undefined>;
+  /** Tells only the clicker (toast or ephemeral message). */
+  ephemeral(content: Outbound): Promise<void>;
+  postTracked(cardKey: string, card: Card): Promise<void>;
+  services: S;
+}
+
+/** A button handler, found by the button's action id. */
+export interface ActionDefinition<S = unknown> {
+  actionId: string;
+  role: Role;
+  handler(ctx: ActionContext<S>): Promise<void>;
 }

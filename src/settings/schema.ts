@@ -2,6 +2,7 @@ import { z } from 'zod';
 import schedule from 'node-schedule';
 import { CANONICAL_STATUSES } from '../core/status.ts';
 import { SUPPORTED_LANGUAGES } from '../core/i18n.ts';
+import { ROLES } from '../core/command.ts';
 
 /** Source kinds that have an implementation under src/sync/sources/. */
 export const SOURCE_KINDS = ['http-json', 'shopify', 'csv-drop', 'sql', 'webhook'] as const;
@@ -67,6 +68,23 @@ export const settingsSchema = z
         webhookMaxBytes: z.number().int().min(1024).default(1_048_576),
       })
       .default({ batchSize: 1000, sourceDownAfterFailures: 1, webhookMaxBytes: 1_048_576 }),
+    chat: z
+      .object({
+        /** Role of a person the settings do not name. */
+        defaultRole: z.enum(ROLES).default('viewer'),
+        /** People by `platform:userId` (e.g. `slack:U123`, `console:alice`): role, language, display name. */
+        users: z
+          .record(
+            z.string().regex(/^[a-z]+:.+$/, 'keys are platform:userId'),
+            z.object({ role: z.enum(ROLES).optional(), language: z.enum(SUPPORTED_LANGUAGES).optional(), name: z.string().optional() }),
+          )
+          .default({}),
+        /** Which channels each kind of card goes to: kind → [`platform:channelId`]. */
+        routes: z.record(z.string(), z.array(z.string().regex(/^[a-z]+:.+$/, 'channels are platform:channelId'))).default({}),
+      })
+      .default({ defaultRole: 'viewer', users: {}, routes: {} }),
+    /** How long an order may stay in a canonical status before it counts as stuck, in hours. */
+    dwellHours: z.partialRecord(z.enum(CANONICAL_STATUSES), z.number().positive()).default({}),
     demo: z
       .object({
         /** auto: run the demo shop when no source is configured. */

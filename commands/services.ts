@@ -1,0 +1,39 @@
+// What staff commands may use: narrow, platform-free views of the application, wired in src/main.ts.
+import type { Actor } from '../src/core/chat.ts';
+import type { Clock } from '../src/core/clock.ts';
+import type { Language } from '../src/core/i18n.ts';
+import type { CanonicalStatus } from '../src/core/status.ts';
+import type { FindingRecord } from '../src/store/findings.ts';
+import type { OrderDetail, QuarantineGroup, StatusCount } from '../src/store/queries.ts';
+import type { RunSummary } from '../src/sync/engine.ts';
+
+/** Orders currently past their status's dwell limit, per canonical status. */
+export interface StuckCount {
+  status: CanonicalStatus;
+  count: number;
+  /** The dwell limit in hours. */
+  limitHours: number;
+}
+
+/** Services every command handler gets as `ctx.services`. */
+export interface BotServices {
+  clock: Clock;
+  orders: {
+    order(id: string): Promise<OrderDetail | undefined>;
+    statusCounts(): Promise<StatusCount[]>;
+    quarantine(): Promise<QuarantineGroup[]>;
+    stuckCounts(): Promise<StuckCount[]>;
+  };
+  findings: {
+    open(filter?: { kind?: string; orderId?: string; source?: string }): Promise<FindingRecord[]>;
+  };
+  sync: {
+    sourceNames(): string[];
+    /** Runs one source (or all when undefined); runs already under way are joined. */
+    run(source: string | undefined, trigger: string): Promise<RunSummary[]>;
+  };
+  prefs: {
+    /** Remembers the person's language for bot replies. */
+    setLanguage(actor: Actor, language: Language): Promise<void>;
+  };
+}
