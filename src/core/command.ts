@@ -3,6 +3,9 @@ import type { TFunction } from 'i18next';
 import type { Card } from './card.ts';
 import type { Actor, Outbound, Place, PostedRef } from './chat.ts';
 
+/** Builds a card in a given language (t is bound to the `cards` namespace), so each posted copy keeps its own language. */
+export type CardFactory = (t: TFunction) => Card;
+
 /** Staff roles, least to most powerful. */
 export const ROLES = ['viewer', 'agent', 'warehouse', 'approver', 'admin'] as const;
 /** One staff role. */
@@ -37,7 +40,7 @@ export interface CommandContext<S = unknown> {
   /** Answers only the person who typed it. */
   ephemeral(content: Outbound): Promise<void>;
   /** Posts a card that later state changes update everywhere it was posted, under a stable `cardKey`. */
-  postTracked(cardKey: string, card: Card): Promise<void>;
+  postTracked(cardKey: string, card: Card | CardFactory): Promise<void>;
   /** Every command the person may see, for help and suggestions. */
   catalog: readonly CommandInfo[];
   /** Application services (store, sync engine, settings…), typed by the composition root. */
@@ -68,13 +71,13 @@ export interface ActionContext<S = unknown> {
   value: string;
   /** The message the clicked card lives in, when the platform says. */
   message?: PostedRef | undefined;
-  /** Replaces the clicked card everywhere it was posted (every platform, every channel). */
-  updateCard(card: Card): Promise<void>;
+  /** Replaces the clicked card everywhere it was posted (every platform, every channel, each copy in its own language). */
+  updateCard(card: Card | CardFactory): Promise<void>;
   /** Posts a new message where the click happened. */
   reply(content: Outbound): Promise<PostedRef | undefined>;
   /** Tells only the clicker (toast or ephemeral message). */
   ephemeral(content: Outbound): Promise<void>;
-  postTracked(cardKey: string, card: Card): Promise<void>;
+  postTracked(cardKey: string, card: Card | CardFactory): Promise<void>;
   services: S;
 }
 

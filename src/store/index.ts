@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { Db } from './db.ts';
 import { FindingsRepo } from './findings.ts';
 import { migrate } from './migrations.ts';
+import { PostedCardsRepo, POSTED_CARDS_SQL } from './posted-cards.ts';
 import { OrderQueries } from './queries.ts';
 import { RunsRepo } from './runs.ts';
 import { applyBatch, type BatchInput, type BatchResult } from './sync-store.ts';
@@ -14,11 +15,13 @@ export class Store {
   readonly runs: RunsRepo;
   readonly findings: FindingsRepo;
   readonly queries: OrderQueries;
+  readonly posted: PostedCardsRepo;
 
   private constructor(readonly db: Db) {
     this.runs = new RunsRepo(db);
     this.findings = new FindingsRepo(db);
     this.queries = new OrderQueries(db);
+    this.posted = new PostedCardsRepo(db);
   }
 
   /** Opens the database file (creating its folder) and applies pending migrations. */
@@ -26,6 +29,7 @@ export class Store {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const db = await Db.open(file);
     await migrate(db);
+    await db.exec(POSTED_CARDS_SQL);
     return new Store(db);
   }
 

@@ -1,0 +1,217 @@
+import type { TFunction } from 'i18next';
+import type { Card } from '../core/card.ts';
+import type { ActionEvent, ChatAdapter, CommandEvent, InboundEvent, Outbound, Place, PostedRef, Responder } from '../core/chat.ts';
+import type { Clock } from '../core/clock.ts';
+import { hasRole, type ActionDefinition, type CardFactory, type CommandDefinition, type CommandInfo, type Role } from '../core/command.ts';
+import { describeError, OrderOpsError, UserError } from '../core/errors.ts';
+import { getT, resolveLanguage, type Language } from '../core/i18n.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Settings } from '../settings/schema.ts';
+import type { PostedCardsRepo } from '../store/posted-cards.ts';
+import { parseArgs, splitWords, suggest, usageOf } from './args.ts';
+import { SendQueues } from './send-queue.ts';
+
+/** What the hub needs. */
+export interface ChatHubDeps<S> {
+  settings: () => Settings;
+  posted: PostedCardsRepo;
+  commands: readonly CommandDefinition<S>[];
+  actions: readonly ActionDefinition<S>[];
+  services: S;
+  clock: Clock;
+  log: Logger;
+}
+
+/** Who is acting: role and language, from settings (and the platform's locale). */
+export interface Person {
+  role: Role;
+  language: Language;
+}
+
+function build(card: Card | CardFactory, language: string): Card {
+  return typeof card === 'function' ? card(getT(language, 'cards')) : card;
+}
+
+/**
+ * The chat hub: receives neutral events from every adapter, dedupes platform retries, checks roles,
+ * dispatches commands and button actions, and posts/updates cards on every platform, remembering each copy.
+ */
+export class ChatHub<S> {
+  private readonly adapters = new Map<string, ChatAdapter>();
+  private readonly queues: SendQueues;
+  private readonly commandsByName: Map<string, CommandDefinition<S>>;
+  private readonly actionsById: Map<string, ActionDefinition<S>>;
+
+  constructor(private readonly deps: ChatHubDeps<S>) {
+    this.queues = new SendQueues(deps.clock);
+    this.commandsByName = new Map(deps.commands.map((c) => [c.name, c]));
+    this.actionsById = new Map(deps.actions.map((a) => [a.actionId, a]));
+  }
+
+  /** Adds a platform. */
+  register(adapter: ChatAdapter): void {
+    this.adapters.set(adapter.platform, adapter);
+  }
+
+  /** The registered platforms. */
+  platforms(): string[] {
+    return [...this.adapters.keys()];
+  }
+
+  /** Starts every adapter with the hub as its inbound handler. */
+  async start(): Promise<void> {
+    for (const a of this.adapters.values()) await a.start((event, respond) => this.handle(event, respond));
+  }
+
+  /** Stops every adapter. */
+  async stop(): Promise<void> {
+    for (const a of this.adapters.values()) await a.stop();
+  }
+
+  /** Role and language of a person on a platform. */
+  person(platform: string, userId: string, locale?: string): Person {
+    const chat = this.deps.settings().chat;
+    const entry = chat.users[`${platform}:${userId}`];
+    const fallback = this.deps.settings().language;
+    return { role: entry?.role ?? chat.defaultRole, language: entry?.language ?? (locale ? resolveLanguage(locale, fallback) : fallback) };
+  }
+
+  /** Handles one inbound event (what adapters call after acknowledging the platform). */
+  async handle(event: InboundEvent, respond: Responder): Promise<void> {
+    const fresh = await this.deps.posted.claimInbound(`chat:${event.place.platform}`, event.dedupeKey, this.deps.clock.now());
+    if (!fresh) {
+      this.deps.log.info({ platform: event.place.platform, key: event.dedupeKey }, 'duplicate delivery ignored');
+      return;
+    }
+    const person = this.person(event.actor.platform, event.actor.userId, event.locale);
+    const t = getT(person.language, 'bot');
+    try {
+      if (event.kind === 'command') await this.runCommand(event, respond, person, t);
+      else if (event.kind === 'action') await this.runAction(event, respond, person, t);
+    } catch (err) {
+      if (err instanceof UserError) {
+        await respond.ephemeral(err.message);
+        return;
+      }
+      this.deps.log.error({ err: describeError(err), kind: event.kind }, 'chat handler failed');
+      await respond.ephemeral(t('errors.failed', { code: err instanceof OrderOpsError ? err.code : 'internal' })).catch(() => undefined);
+    }
+  }
+
+  private catalog(): CommandInfo[] {
+    return this.deps.commands.map(({ name, helpKey, args, role }) => ({ name, helpKey, args, role }));
+  }
+
+  private async runCommand(event: CommandEvent, respond: Responder, person: Person, t: TFunction): Promise<void> {
+    const name = event.name.replace(/^\//, '').toLowerCase();
+    const def = this.commandsByName.get(name);
+    if (!def) {
+      const s = suggest(name, [...this.commandsByName.keys()]);
+      await respond.ephemeral(s ? t('errors.unknownCommand', { name, suggestion: `/${s}` }) : t('errors.unknownCommandNoSuggestion', { name }));
+      return;
+    }
+    if (!hasRole(person.role, def.role)) {
+      await respond.ephemeral(t('errors.forbidden', { command: `/${def.name}`, role: t(`roles.${person.role}`), required: t(`roles.${def.role}`) }));
+      return;
+    }
+    const parsed = parseArgs(def.args, event.args.length > 0 ? event.args : splitWords(event.text));
+    if (!parsed.ok) {
+      await respond.ephemeral(t('errors.badArgs', { usage: usageOf(def.name, def.args), reason: parsed.arg ?? parsed.reason }));
+      return;
+    }
+    await def.handler({
+      t,
+      locale: person.language,
+      actor: event.actor,
+      role: person.role,
+      place: event.place,
+      args: parsed.args,
+      reply: (content) => respond.reply(content),
+      ephemeral: (content) => respond.ephemeral(content),
+      postTracked: async (cardKey, card) => void (await this.postTracked(event.place, cardKey, card, person.language)),
+      catalog: this.catalog(),
+      services: this.deps.services,
+    });
+  }
+
+  private async runAction(event: ActionEvent, respond: Responder, person: Person, t: TFunction): Promise<void> {
+    const def = this.actionsById.get(event.actionId);
+    if (!def) {
+      await respond.ephemeral(t('errors.unknownAction'));
+      return;
+    }
+    if (!hasRole(person.role, def.role)) {
+      this.deps.log.warn({ actor: event.actor, action: event.actionId, role: person.role }, 'unauthorized click');
+      await respond.ephemeral(t('errors.forbiddenAction', { role: t(`roles.${person.role}`), required: t(`roles.${def.role}`) }));
+      return;
+    }
+    const message = event.message;
+    await def.handler({
+      t,
+      locale: person.language,
+      actor: event.actor,
+      role: person.role,
+      place: event.place,
+      value: event.value,
+      message,
+      updateCard: async (card) => {
+        const key = message ? await this.deps.posted.keyOf(message) : undefined;
+        if (key) await this.updateCard(key, card);
+        else if (message) await this.updateOne(message, build(card, person.language));
+      },
+      reply: (content) => respond.reply(content),
+      ephemeral: (content) => respond.ephemeral(content),
+      postTracked: async (cardKey, card) => void (await this.postTracked(event.place, cardKey, card, person.language)),
+      services: this.deps.services,
+    });
+  }
+
+  /** Posts to one place through its channel's queue; returns the posted reference. */
+  async post(place: Place, content: Outbound): Promise<PostedRef> {
+    const adapter = this.adapter(place.platform);
+    return this.queues.enqueue(place.platform, place.channelId, adapter.limits, () => adapter.post(place.channelId, content));
+  }
+
+  /** Posts a card and remembers the copy under `cardKey`. */
+  async postTracked(place: Place, cardKey: string, card: Card | CardFactory, language: string): Promise<PostedRef> {
+    const ref = await this.post(place, build(card, language));
+    await this.deps.posted.remember(cardKey, ref, language, this.deps.clock.now());
+    return ref;
+  }
+
+  /** Posts a card to every channel the settings route `kind` to (e.g. alerts → console:ops, slack:C1). */
+  async publish(kind: string, cardKey: string, card: Card | CardFactory): Promise<PostedRef[]> {
+    const targets = this.deps.settings().chat.routes[kind] ?? [];
+    const refs: PostedRef[] = [];
+    for (const target of targets) {
+      const sep = target.indexOf(':');
+      const place = { platform: target.slice(0, sep), channelId: target.slice(sep + 1) };
+      if (!this.adapters.has(place.platform)) continue;
+      try {
+        refs.push(await this.postTracked(place, cardKey, card, this.deps.settings().language));
+      } catch (err) {
+        this.deps.log.error({ target, err: describeError(err) }, 'publishing a card failed');
+      }
+    }
+    return refs;
+  }
+
+  /** Replaces every posted copy of `cardKey`, each in the language it was posted in. */
+  async updateCard(cardKey: string, card: Card | CardFactory): Promise<void> {
+    const copies = await this.deps.posted.copies(cardKey);
+    const results = await Promise.allSettled(copies.filter((c) => this.adapters.has(c.platform)).map((c) => this.updateOne(c, build(card, c.language))));
+    for (const r of results) if (r.status === 'rejected') this.deps.log.error({ cardKey, err: describeError(r.reason) }, 'updating a card copy failed');
+  }
+
+  private async updateOne(ref: PostedRef, card: Card): Promise<void> {
+    const adapter = this.adapter(ref.platform);
+    await this.queues.enqueue(ref.platform, ref.channelId, adapter.limits, () => adapter.update(ref, card));
+    await this.deps.posted.touch(ref, this.deps.clock.now());
+  }
+
+  private adapter(platform: string): ChatAdapter {
+    const a = this.adapters.get(platform);
+    if (!a) throw new OrderOpsError('chat.no_adapter', `no chat adapter for ${platform}`);
+    return a;
+  }
+}
