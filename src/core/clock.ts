@@ -40,6 +40,11 @@ export class ManualClock implements Clock {
       this.waiters.sort((a, b) => a.at - b.at);
     });
   }
+  /** How many sleepers are waiting. */
+  pendingSleeps(): number {
+    return this.waiters.length;
+  }
+
   /** Moves time forward and wakes every sleeper whose deadline passed. */
   advance(ms: number): void {
     this.current += ms;

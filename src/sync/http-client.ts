@@ -53,7 +53,8 @@ export async function requestJsonOnce(url: string, opts: HttpOptions): Promise<J
     });
   }
   if (res.status >= 400) {
-    throw new PermanentError(`http.${res.status}`, `${redactUrl(url)} answered ${res.status}: ${text.slice(0, 200)}`, { status: res.status });
+    const reason = errorReason(text, opts.headers);
+    throw new PermanentError(`http.${res.status}`, `${redactUrl(url)} answered ${res.status}${reason ? `: ${reason}` : ''}`, { status: res.status });
   }
   let body: unknown = null;
   if (text.length > 0) {
@@ -67,6 +68,28 @@ export async function requestJsonOnce(url: string, opts: HttpOptions): Promise<J
     }
   }
   return { status: res.status, headers: res.headers, body };
+}
+
+/**
+ * The vendor's own error text from a 4xx body (`errors`, `error`, `message`, `msg`, `errmsg`), at most 200
+ * characters, with every value we sent in a header blanked out, so an echoing server cannot leak a credential.
+ */
+export function errorReason(body: string, sentHeaders: Record<string, string> = {}): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const record = parsed as Record<string, unknown>;
+  const field = ['errors', 'error', 'message', 'msg', 'errmsg'].map((k) => record[k]).find((v) => v !== undefined);
+  if (field === undefined) return undefined;
+  let text = (typeof field === 'string' ? field : JSON.stringify(field)).slice(0, 200);
+  for (const value of Object.values(sentHeaders)) {
+    for (const part of value.split(/\s+/)) if (part.length >= 8) text = text.split(part).join('***');
+  }
+  return text;
 }
 
 /** GET/POST JSON with bounded retries (exponential backoff, jitter, Retry-After honoured). */

@@ -52,3 +52,11 @@ test('withRetry does not retry permanent errors', async () => {
   );
   assert.equal(calls, 1);
 });
+
+test('a 4xx reason never carries a credential we sent', async () => {
+  const { errorReason } = await import('../../src/sync/http-client.ts');
+  assert.equal(errorReason('{"errors":"[API] Invalid API key"}', {}), '[API] Invalid API key');
+  assert.equal(errorReason('{"error":"bad token shpat_secret123456 given"}', { 'x-shopify-access-token': 'shpat_secret123456' }), 'bad token *** given');
+  assert.equal(errorReason('{"message":"Bearer abcdefghijkl is wrong"}', { authorization: 'Bearer abcdefghijkl' }), 'Bearer *** is wrong');
+  assert.equal(errorReason('<html>oops</html>'), undefined);
+});

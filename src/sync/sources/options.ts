@@ -8,7 +8,7 @@ export function parseSourceOptions<S extends z.ZodType>(schema: S, settings: Sou
   if (!result.success) {
     const lines = formatIssues(result.error)
       .split('\n')
-      .map((l) => `sources[${settings.name}].options.${l}`);
+      .map((l) => `sources[${settings.name}].options${l.startsWith('(document)') ? l.slice('(document)'.length) : `.${l}`}`);
     throw new UserError('settings.invalid', `settings.json is not valid:\n${lines.join('\n')}`, { source: settings.name });
   }
   return result.data;
