@@ -1,0 +1,33 @@
+import type { BotServices } from '../../commands/services.ts';
+import type { Clock } from '../core/clock.ts';
+import type { SettingsStore } from '../settings/store.ts';
+import type { Store } from '../store/index.ts';
+import { countStuck } from '../store/stuck.ts';
+import type { SyncEngine } from '../sync/engine.ts';
+
+/** Wires the services staff commands use to the store, the sync engine and the settings document. */
+export function createBotServices(deps: { store: Store; engine: SyncEngine; settings: SettingsStore; clock: Clock }): BotServices {
+  const { store, engine, settings, clock } = deps;
+  return {
+    clock,
+    orders: {
+      order: (id) => store.queries.order(id),
+      statusCounts: () => store.queries.statusCounts(),
+      quarantine: () => store.queries.quarantine(),
+      stuckCounts: () => countStuck(store.db, settings.get().dwellHours, clock.now()),
+    },
+    findings: { open: (filter) => store.findings.open(filter) },
+    sync: {
+      sourceNames: () => engine.sourceNames(),
+      run: async (source, trigger) => (source === undefined ? engine.runAll({ trigger }) : [await engine.run(source, { trigger })]),
+    },
+    prefs: {
+      setLanguage: async (actor, language) => {
+        await settings.update((draft) => {
+          const key = `${actor.platform}:${actor.userId}`;
+          draft.chat.users[key] = { ...draft.chat.users[key], language };
+        });
+      },
+    },
+  };
+}
