@@ -1,7 +1,9 @@
 import type { CommandArg } from '../core/command.ts';
 
 /** Parsed arguments, or why they do not fit. */
-export type ArgsResult = { ok: true; args: Record<string, string | undefined> } | { ok: false; reason: 'missing' | 'extra' | 'choice'; arg?: string };
+export type ArgsResult =
+  | { ok: true; args: Record<string, string | undefined> }
+  | { ok: false; reason: 'missing' | 'extra' | 'choice'; arg?: string; value?: string; choices?: readonly string[] };
 
 /** Splits a command line into words; "double quotes" keep spaces. */
 export function splitWords(text: string): string[] {
@@ -28,7 +30,7 @@ export function parseArgs(declared: readonly CommandArg[], words: readonly strin
       args[d.name] = undefined;
       continue;
     }
-    if (d.choices && !d.choices.includes(w)) return { ok: false, reason: 'choice', arg: d.name };
+    if (d.choices && !d.choices.includes(w)) return { ok: false, reason: 'choice', arg: d.name, value: w, choices: d.choices };
     args[d.name] = w;
     i++;
   }

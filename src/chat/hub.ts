@@ -116,7 +116,13 @@ export class ChatHub<S> {
     }
     const parsed = parseArgs(def.args, event.args.length > 0 ? event.args : splitWords(event.text));
     if (!parsed.ok) {
-      await respond.ephemeral(t('errors.badArgs', { usage: usageOf(def.name, def.args), reason: parsed.arg ?? parsed.reason }));
+      const reason =
+        parsed.reason === 'missing'
+          ? t('errors.missingArg', { arg: parsed.arg ?? '' })
+          : parsed.reason === 'choice'
+            ? t('errors.badChoice', { arg: parsed.arg ?? '', value: parsed.value ?? '', choices: (parsed.choices ?? []).join(', ') })
+            : t('errors.tooManyArgs');
+      await respond.ephemeral(t('errors.badArgs', { usage: usageOf(def.name, def.args), reason }));
       return;
     }
     await def.handler({
