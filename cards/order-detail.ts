@@ -25,6 +25,8 @@ export interface OrderCardView {
   /** Customer contact, when a source supplied it; always masked on the card. */
   contact?: { phone?: string | undefined; address?: string | undefined } | undefined;
   maxEvents?: number | undefined;
+  /** Who last acted on this card through a button, shown so everyone sees who did what. */
+  actedBy?: { name: string; action: 'refresh' | 'sync'; at: number } | undefined;
 }
 
 /** True when the systems that report the order do not agree on its status. */
@@ -111,6 +113,10 @@ export function buildOrderCard(view: OrderCardView, t: TFunction): Card {
     { actionId: REFRESH_ORDER, label: t('cards:order.refresh'), value: o.orderId },
     { actionId: SYNC_ORDER, label: t('cards:order.sync'), value: o.orderId, style: 'primary' },
   ]);
+  if (view.actedBy) {
+    const key = view.actedBy.action === 'sync' ? 'cards:order.actedSync' : 'cards:order.actedRefresh';
+    b.context(t(key, { name: view.actedBy.name, time: time(view.actedBy.at) }));
+  }
   b.context(t('cards:common.updated', { time: time(now), zone: timeZone ?? 'UTC' }));
   return b.fallback(`${title} · ${formatMoney(o.amount, o.currency, locale)}`).build();
 }

@@ -44,13 +44,14 @@ export const orderCommand: CommandDefinition<BotServices> = {
   },
 };
 
-async function updateOrderCard(ctx: ActionContext<BotServices>): Promise<boolean> {
+async function updateOrderCard(ctx: ActionContext<BotServices>, action: 'refresh' | 'sync'): Promise<boolean> {
   const view = await readOrderView(ctx.services, ctx.value);
   if (!view) {
     await ctx.ephemeral(notFound(ctx.t, ctx.value));
     return false;
   }
-  await ctx.updateCard((t) => buildOrderCard(view, t));
+  const acted = { ...view, actedBy: { name: ctx.actor.name ?? ctx.actor.userId, action, at: view.now } };
+  await ctx.updateCard((t) => buildOrderCard(acted, t));
   return true;
 }
 
@@ -59,7 +60,7 @@ export const refreshOrderAction: ActionDefinition<BotServices> = {
   actionId: REFRESH_ORDER,
   role: 'viewer',
   async handler(ctx) {
-    await updateOrderCard(ctx);
+    await updateOrderCard(ctx, 'refresh');
   },
 };
 
@@ -70,7 +71,7 @@ export const syncOrderAction: ActionDefinition<BotServices> = {
   async handler(ctx) {
     await ctx.ephemeral(ctx.t('bot:order.syncStarted'));
     const summaries = await ctx.services.sync.run(undefined, 'chat');
-    if (!(await updateOrderCard(ctx))) return;
+    if (!(await updateOrderCard(ctx, 'sync'))) return;
     const failed = summaries.filter((s) => s.status === 'failed' && s.fallback?.status !== 'ok').map((s) => s.source);
     await ctx.ephemeral(failed.length > 0 ? ctx.t('bot:order.syncProblems', { sources: failed.join(', ') }) : ctx.t('bot:order.syncDone'));
   },

@@ -104,6 +104,7 @@ async function commandStart(opts: AppOptions, t: TFunction): Promise<void> {
   const { url } = await app.start();
   const names = app.engine.sourceNames();
   out(`\n  ${t('banner.title', { version: VERSION })}\n`);
+  out(`  ${t('banner.console', { url })}`);
   out(`  ${t('banner.http', { url })}`);
   out(`  ${t('banner.health', { url })}`);
   out(`  ${t('banner.metrics', { url })}`);

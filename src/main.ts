@@ -1,6 +1,11 @@
 // Composition root: the only module that knows every other one.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ACTIONS, COMMANDS } from '../commands/index.ts';
+import type { BotServices } from '../commands/services.ts';
+import { consoleAccessFromEnv, createConsoleAdapter, type ConsoleAdapter } from './adapters/console/index.ts';
+import { ChatHub } from './chat/hub.ts';
+import { createBotServices } from './chat/services.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { createLogger, type Logger } from './core/logger.ts';
 import { startDemoShop, type DemoShop } from './demo/index.ts';
@@ -53,6 +58,8 @@ export interface App {
   readonly metrics: SyncMetrics;
   readonly http: HttpServer;
   readonly log: Logger;
+  readonly hub: ChatHub<BotServices>;
+  readonly console: ConsoleAdapter;
   readonly demo: DemoShop | undefined;
   /** Settings as the engine sees them (the file plus the demo's sources when the demo runs). */
   effectiveSettings(): Settings;
@@ -109,6 +116,11 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
   });
 
+  const services = createBotServices({ store, engine, settings, clock });
+  const hub = new ChatHub<BotServices>({ settings: effectiveSettings, posted: store.posted, commands: COMMANDS, actions: ACTIONS, services, clock, log });
+  const consoleAdapter = createConsoleAdapter({ server: http, settings: effectiveSettings, clock, log, ...consoleAccessFromEnv(opts.env, opts.host) });
+  hub.register(consoleAdapter);
+
   return {
     settings,
     store,
@@ -117,9 +129,12 @@ export async function createApp(opts: AppOptions): Promise<App> {
     metrics,
     http,
     log,
+    hub,
+    console: consoleAdapter,
     demo,
     effectiveSettings,
     async start() {
+      await hub.start();
       const addr = await http.listen(opts.port, opts.host);
       scheduler.apply(effectiveSettings().sources);
       const host = addr.address.includes(':') ? `[${addr.address}]` : addr.address;
@@ -128,6 +143,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     async stop() {
       scheduler.stop();
       await engine.stop();
+      // Adapters first: the console's open event streams would otherwise keep the server from closing.
+      await hub.stop();
       await http.close();
       for (const s of sources.values()) await s.close?.();
       await demo?.stop();

@@ -22,10 +22,11 @@ export interface ChatHubDeps<S> {
   log: Logger;
 }
 
-/** Who is acting: role and language, from settings (and the platform's locale). */
+/** Who is acting: role, language and display name, from settings (and the platform's locale). */
 export interface Person {
   role: Role;
   language: Language;
+  name: string | undefined;
 }
 
 function build(card: Card | CardFactory, language: string): Card {
@@ -73,17 +74,19 @@ export class ChatHub<S> {
     const chat = this.deps.settings().chat;
     const entry = chat.users[`${platform}:${userId}`];
     const fallback = this.deps.settings().language;
-    return { role: entry?.role ?? chat.defaultRole, language: entry?.language ?? (locale ? resolveLanguage(locale, fallback) : fallback) };
+    return { role: entry?.role ?? chat.defaultRole, language: entry?.language ?? (locale ? resolveLanguage(locale, fallback) : fallback), name: entry?.name };
   }
 
   /** Handles one inbound event (what adapters call after acknowledging the platform). */
-  async handle(event: InboundEvent, respond: Responder): Promise<void> {
+  async handle(inbound: InboundEvent, respond: Responder): Promise<void> {
+    let event = inbound;
     const fresh = await this.deps.posted.claimInbound(`chat:${event.place.platform}`, event.dedupeKey, this.deps.clock.now());
     if (!fresh) {
       this.deps.log.info({ platform: event.place.platform, key: event.dedupeKey }, 'duplicate delivery ignored');
       return;
     }
     const person = this.person(event.actor.platform, event.actor.userId, event.locale);
+    if (person.name && !event.actor.name) event = { ...event, actor: { ...event.actor, name: person.name } };
     const t = getT(person.language, 'bot');
     try {
       if (event.kind === 'command') await this.runCommand(event, respond, person, t);

@@ -105,6 +105,7 @@ test('Refresh re-reads the order and updates the card in place', async (t) => {
   await refreshOrderAction.handler(ctx);
   assert.equal(out.updates.length, 1);
   assert.equal(out.updates[0]?.card.header?.title, 'Order A123 · Delivered');
+  assert.match(cardText(out.updates[0]?.card ?? { elements: [], fallbackText: '' }), /Refreshed by Lucía at /, 'the card says who acted');
   const gone = actionContext(w.services, 'NOPE');
   await refreshOrderAction.handler(gone.ctx);
   assert.equal(gone.rec.updates.length, 0);
