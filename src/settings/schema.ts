@@ -85,6 +85,68 @@ export const settingsSchema = z
       .default({ defaultRole: 'viewer', users: {}, routes: {} }),
     /** How long an order may stay in a canonical status before it counts as stuck, in hours. */
     dwellHours: z.partialRecord(z.enum(CANONICAL_STATUSES), z.number().positive()).default({}),
+    detect: z
+      .object({
+        /** Seconds between detector scans. */
+        scanEverySeconds: z.number().int().min(1).default(60),
+        /** Dwell limits count only business hours when set (weekdays 1=Mon..7=Sun, HH:MM in `tz`). */
+        businessHours: z
+          .object({ tz: z.string(), days: z.array(z.number().int().min(1).max(7)).min(1), start: z.string().regex(/^\d\d:\d\d$/), end: z.string().regex(/^\d\d:\d\d$/) })
+          .nullable()
+          .default(null),
+        /** Systems may disagree this long (minutes) before it is a mismatch. */
+        mismatchGraceMinutes: z.number().min(0).default(30),
+        /** Amounts may differ between systems (or from the items' sum) by this much, in percent. */
+        priceTolerancePercent: z.number().min(0).default(1),
+        /** Raw statuses a WMS uses for "not enough stock". */
+        stockRawStatuses: z.array(z.string()).default(['STOCK_SHORT', 'OUT_OF_STOCK', '缺货']),
+      })
+      .default({ scanEverySeconds: 60, businessHours: null, mismatchGraceMinutes: 30, priceTolerancePercent: 1, stockRawStatuses: ['STOCK_SHORT', 'OUT_OF_STOCK', '缺货'] }),
+    /** Alert pipeline timings (Alertmanager semantics) and noise control. */
+    alerts: z
+      .object({
+        groupBy: z.array(z.enum(['kind', 'source', 'shop'])).default(['kind', 'source', 'shop']),
+        groupWaitSeconds: z.number().min(0).default(30),
+        groupIntervalSeconds: z.number().min(1).default(300),
+        repeatIntervalSeconds: z.number().min(1).default(14_400),
+        /** Cards per channel per hour before the channel gets digest cards instead. */
+        noiseBudgetPerHour: z.number().int().min(1).default(20),
+        /** A firing `source` alert suppresses `target` alerts that share the `equal` labels. */
+        inhibit: z
+          .array(z.object({ source: z.string(), target: z.string(), equal: z.array(z.enum(['kind', 'source', 'shop', 'orderId'])) }))
+          .default([{ source: 'source_down', target: 'stale', equal: ['source'] }]),
+      })
+      .default({ groupBy: ['kind', 'source', 'shop'], groupWaitSeconds: 30, groupIntervalSeconds: 300, repeatIntervalSeconds: 14_400, noiseBudgetPerHour: 20, inhibit: [{ source: 'source_down', target: 'stale', equal: ['source'] }] }),
+    /** Active silences: alerts matching every given label are not posted until `until`. */
+    silences: z
+      .array(
+        z.object({
+          id: z.string(),
+          matchers: z.object({ kind: z.string().optional(), source: z.string().optional(), shop: z.string().optional(), orderId: z.string().optional() }),
+          until: z.string().datetime(),
+          createdBy: z.string(),
+          comment: z.string().default(''),
+        }),
+      )
+      .default([]),
+    /** Human-intervention tasks: who may act on what, four-eyes, SLAs, undo. */
+    tasks: z
+      .object({
+        /** Roles allowed to decide each task kind (admin always may). */
+        roles: z.record(z.string(), z.array(z.enum(ROLES))).default({}),
+        /** Orders at or above this amount need two different approvers. */
+        fourEyesAmount: z.number().min(0).default(5000),
+        /** Minutes a task may wait before escalation, per kind (`default` for the rest). */
+        slaMinutes: z.record(z.string(), z.number().positive()).default({ default: 60 }),
+        /** Minutes an executed decision can be undone. */
+        undoMinutes: z.number().min(0).default(10),
+        /** Who is on duty to approve (`platform:userId`), notified first on escalation. */
+        onDuty: z.array(z.string()).default([]),
+        /** Channel escalations go to after the on-duty approver (`platform:channelId`). */
+        adminChannel: z.string().optional(),
+        executorRetries: z.number().int().min(0).default(3),
+      })
+      .default({ roles: {}, fourEyesAmount: 5000, slaMinutes: { default: 60 }, undoMinutes: 10, onDuty: [], executorRetries: 3 }),
     demo: z
       .object({
         /** auto: run the demo shop when no source is configured. */
