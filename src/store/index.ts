@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import { Db } from './db.ts';
 import { FindingsRepo } from './findings.ts';
 import { migrate } from './migrations.ts';
-import { PostedCardsRepo, POSTED_CARDS_SQL } from './posted-cards.ts';
+import { migrateModules } from './modules.ts';
+import { PostedCardsRepo } from './posted-cards.ts';
 import { OrderQueries } from './queries.ts';
 import { RunsRepo } from './runs.ts';
 import { applyBatch, type BatchInput, type BatchResult } from './sync-store.ts';
@@ -29,7 +30,7 @@ export class Store {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const db = await Db.open(file);
     await migrate(db);
-    await db.exec(POSTED_CARDS_SQL);
+    await migrateModules(db);
     return new Store(db);
   }
 

@@ -1,9 +1,9 @@
 import type { PostedRef } from '../core/chat.ts';
 import type { Db } from './db.ts';
 
-/** Schema of the chat tables (applied by the migrations list). */
+/** Schema of the chat tables (a step of the module migrations). */
 export const POSTED_CARDS_SQL = `
-  CREATE TABLE IF NOT EXISTS posted_cards (
+  CREATE TABLE posted_cards (
     card_key TEXT NOT NULL,
     platform TEXT NOT NULL,
     channel_id TEXT NOT NULL,
@@ -13,7 +13,7 @@ export const POSTED_CARDS_SQL = `
     updated_at INTEGER NOT NULL,
     PRIMARY KEY (platform, channel_id, message_id)
   );
-  CREATE INDEX IF NOT EXISTS posted_cards_key ON posted_cards(card_key);
+  CREATE INDEX posted_cards_key ON posted_cards(card_key);
 `;
 
 /** One posted copy of a card. */

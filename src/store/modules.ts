@@ -1,0 +1,28 @@
+import type { Db } from './db.ts';
+import { POSTED_CARDS_SQL } from './posted-cards.ts';
+
+/** A module's schema step: applied once, in list order, recorded by name in `schema_modules`. */
+export interface ModuleMigration {
+  name: string;
+  sql: string;
+}
+
+// Feature modules add their tables here (one entry each, never edited once shipped; add a new entry to change a table).
+/** Schema steps of the feature modules, after the core migrations. */
+export const MODULE_MIGRATIONS: readonly ModuleMigration[] = [{ name: 'chat.posted_cards', sql: POSTED_CARDS_SQL }];
+
+/** Applies the module steps not yet recorded; returns their names. */
+export async function migrateModules(db: Db, steps: readonly ModuleMigration[] = MODULE_MIGRATIONS): Promise<string[]> {
+  await db.exec('CREATE TABLE IF NOT EXISTS schema_modules (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const done = new Set((await db.all<{ name: string }>('SELECT name FROM schema_modules')).map((r) => r.name));
+  const applied: string[] = [];
+  for (const step of steps) {
+    if (done.has(step.name)) continue;
+    await db.transaction(async () => {
+      await db.exec(step.sql);
+      await db.run('INSERT INTO schema_modules (name, applied_at) VALUES (?, ?)', [step.name, Date.now()]);
+    });
+    applied.push(step.name);
+  }
+  return applied;
+}
