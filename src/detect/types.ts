@@ -1,0 +1,32 @@
+// The problems detectors report. A finding's fingerprint makes the same problem one alert; it resolves when the condition clears.
+import type { CanonicalStatus } from '../core/status.ts';
+
+/** Every kind of finding. */
+export const FINDING_KINDS = ['stale', 'regression', 'mismatch', 'price', 'stock', 'source_down', 'unknown_status', 'bad_record'] as const;
+/** One kind of finding. */
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+/** Details per kind (stored as JSON in findings.details). */
+export interface FindingDetails {
+  stale: { status: CanonicalStatus; since: number; limitHours: number; system: string };
+  regression: { system: string; from: CanonicalStatus; to: CanonicalStatus; raw: string; at: number };
+  mismatch: { views: { system: string; status: CanonicalStatus; raw: string; updatedAt: number }[]; since: number };
+  price: { amounts: { system: string; amount: number; currency: string | null }[]; expected?: number; deviationPercent: number };
+  stock: { system: string; raw: string; status: CanonicalStatus; since: number; items?: { sku: string; qty: number }[] };
+  source_down: { failures: number; error: string; code: string; fallback: string | null; fallbackOk: boolean };
+  unknown_status: { system: string; rawStatus: string; orders: number; sampleOrderIds: string[] };
+  bad_record: { count: number; samples: { ref: string; message: string }[] };
+}
+
+/** Labels alerts are grouped, silenced and inhibited by. `shop` is `default` until multi-shop settings exist. */
+export interface FindingLabels {
+  kind: FindingKind;
+  source: string;
+  shop: string;
+  orderId?: string | undefined;
+}
+
+/** The stable fingerprint of a finding (kind + order or source + systems). */
+export function fingerprintOf(kind: FindingKind, parts: readonly (string | undefined)[]): string {
+  return [kind, ...parts.filter((p): p is string => p !== undefined && p !== '')].join(':');
+}
