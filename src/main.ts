@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { ACTIONS, COMMANDS } from '../commands/index.ts';
 import type { BotServices } from '../commands/services.ts';
 import { consoleAccessFromEnv, createConsoleAdapter, type ConsoleAdapter } from './adapters/console/index.ts';
+import { createSlackAdapter, slackOptionsFromEnv } from './adapters/slack/index.ts';
 import { ChatHub } from './chat/hub.ts';
 import { createBotServices } from './chat/services.ts';
 import { systemClock, type Clock } from './core/clock.ts';
@@ -120,6 +121,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const hub = new ChatHub<BotServices>({ settings: effectiveSettings, posted: store.posted, commands: COMMANDS, actions: ACTIONS, services, clock, log });
   const consoleAdapter = createConsoleAdapter({ server: http, settings: effectiveSettings, clock, log, ...consoleAccessFromEnv(opts.env, opts.host) });
   hub.register(consoleAdapter);
+  // Each platform switches on when its credentials are in the environment.
+  const slack = slackOptionsFromEnv(opts.env);
+  if (slack) hub.register(createSlackAdapter({ ...slack, server: http, clock, log: log.child({ platform: 'slack' }) }));
 
   return {
     settings,

@@ -3,6 +3,7 @@ import { argv } from 'node:process';
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
   sync: async () => (await import('./sync.ts')).runSyncBench(),
+  actions: async () => (await import('./actions.ts')).runActionsBench(),
 };
 
 const wanted = argv.slice(2).filter((a) => !a.startsWith('-'));
