@@ -39,7 +39,7 @@ function argLine(t: TFunction, command: string, a: CommandArg): string {
 
 function buildDetail(view: HelpCardView, info: CommandInfo, t: TFunction): Card {
   const b = card().header(t('cards:help.detailTitle', { name: info.name }), 'info');
-  b.text(t(`bot:${info.helpKey}`));
+  b.text(t(helpKeyOf(info.helpKey)));
   b.fields([
     { label: t('cards:help.field.usage'), value: code(formatUsage(info, t)) },
     { label: t('cards:help.field.role'), value: t('cards:help.roleAtLeast', { role: roleName(t, info.role) }) },
@@ -56,8 +56,13 @@ export function buildHelpCard(view: HelpCardView, t: TFunction): Card {
   const allowed = view.commands.filter((c) => hasRole(view.role, c.role));
   const hidden = view.commands.length - allowed.length;
   const b = card().header(t('cards:help.title'), 'info');
-  b.list(allowed.map((c) => t('cards:help.item', { usage: code(formatUsage(c, t)), help: t(`bot:${c.helpKey}`) })));
+  b.list(allowed.map((c) => t('cards:help.item', { usage: code(formatUsage(c, t)), help: t(helpKeyOf(c.helpKey)) })));
   if (hidden > 0) b.context(t('cards:help.hidden', { count: hidden }));
   b.context(t('cards:help.yourRole', { role: roleName(t, view.role) }));
   return b.fallback(`${t('cards:help.title')}: ${allowed.map((c) => formatUsage(c, t)).join(', ')}`).build();
+}
+
+/** A command's help key: namespaced keys (`alerts:cmd.alerts`) as they are, plain ones in the bot namespace. */
+export function helpKeyOf(key: string): string {
+  return key.includes(':') ? key : `bot:${key}`;
 }

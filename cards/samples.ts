@@ -5,6 +5,7 @@ import type { CommandInfo } from '../src/core/command.ts';
 import type { CanonicalStatus } from '../src/core/status.ts';
 import type { OrderDetail } from '../src/store/queries.ts';
 import type { RunSummary } from '../src/sync/engine.ts';
+import { ALERT_CARD_SAMPLES } from './alert-samples.ts';
 import { buildHelpCard } from './help.ts';
 import { buildOrderCard } from './order-detail.ts';
 import { buildStatusCard } from './status-overview.ts';
@@ -142,6 +143,7 @@ const CATALOG: CommandInfo[] = [
 
 /** Every card in its interesting states. */
 export const CARD_SAMPLES: CardSample[] = [
+  ...ALERT_CARD_SAMPLES,
   { name: 'order-delivered', build: (t) => buildOrderCard({ order: baseOrder, findings: [], now: min(3000), timeZone: SH, contact: { phone: '+86 13812345678', address: '广东省深圳市南山区科技园南区粤海街道 8 栋 1203' } }, t) },
   {
     name: 'order-systems-disagree',
@@ -218,5 +220,5 @@ export const CARD_SAMPLES: CardSample[] = [
   { name: 'help-agent', build: (t) => buildHelpCard({ commands: CATALOG, role: 'agent' }, t) },
   { name: 'help-order', build: (t) => buildHelpCard({ commands: CATALOG, role: 'viewer', detail: CATALOG[0] }, t) },
   { name: 'help-sync-forbidden', build: (t) => buildHelpCard({ commands: CATALOG, role: 'viewer', detail: CATALOG[2] }, t) },
-  { name: 'tasks-empty', build: (t) => buildTasksCard({ filter: 'open', items: [] }, t) },
+  { name: 'tasks-empty', build: (t) => buildTasksCard({ filter: 'open', tasks: [], now: min(0) }, t) },
 ];

@@ -5,7 +5,10 @@ import type { Language } from '../src/core/i18n.ts';
 import type { CanonicalStatus } from '../src/core/status.ts';
 import type { FindingRecord } from '../src/store/findings.ts';
 import type { OrderDetail, QuarantineGroup, StatusCount } from '../src/store/queries.ts';
+import type { AlertBotServices } from '../src/alerts/service.ts';
+import type { NotifyBotServices } from '../src/notify/index.ts';
 import type { RunSummary } from '../src/sync/engine.ts';
+import type { TaskBotServices } from '../src/tasks/chat-glue.ts';
 
 /** Orders currently past their status's dwell limit, per canonical status. */
 export interface StuckCount {
@@ -15,8 +18,11 @@ export interface StuckCount {
   limitHours: number;
 }
 
-/** Services every command handler gets as `ctx.services`. */
-export interface BotServices {
+/** Services every command handler gets as `ctx.services`: the core ones plus tasks, alerts and notifications. */
+export interface BotServices extends CoreBotServices, TaskBotServices, AlertBotServices, NotifyBotServices {}
+
+/** The services that only need the store, the sync engine and the settings. */
+export interface CoreBotServices {
   clock: Clock;
   orders: {
     order(id: string): Promise<OrderDetail | undefined>;

@@ -3,10 +3,16 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ACTIONS, COMMANDS } from '../commands/index.ts';
 import type { BotServices } from '../commands/services.ts';
+import { clickEntry, commandEntry } from './audit/entries.ts';
+import { createDomain, type Domain } from './domain.ts';
+import { registerWeChatCallback } from './http/wechat-callback.ts';
+import { createCustomerChannels } from './notify/channels/from-env.ts';
+import { displayTimeZone } from '../commands/shared.ts';
+import { OrderOpsError } from './core/errors.ts';
+import type { SyncListener } from './sync/engine.ts';
 import { consoleAccessFromEnv, createConsoleAdapter, type ConsoleAdapter } from './adapters/console/index.ts';
 import { createSlackAdapter, slackOptionsFromEnv } from './adapters/slack/index.ts';
 import { ChatHub } from './chat/hub.ts';
-import { createBotServices } from './chat/services.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { createLogger, type Logger } from './core/logger.ts';
 import { startDemoShop, type DemoShop } from './demo/index.ts';
@@ -61,6 +67,7 @@ export interface App {
   readonly log: Logger;
   readonly hub: ChatHub<BotServices>;
   readonly console: ConsoleAdapter;
+  readonly domain: Domain;
   readonly demo: DemoShop | undefined;
   /** Settings as the engine sees them (the file plus the demo's sources when the demo runs). */
   effectiveSettings(): Settings;
@@ -103,7 +110,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   }
 
   const metrics = new SyncMetrics({ defaultMetrics: true });
-  const engine = new SyncEngine({ store, settings: effectiveSettings, sources, clock, log, metrics });
+  const listeners: SyncListener[] = [];
+  const engine = new SyncEngine({ store, settings: effectiveSettings, sources, clock, log, metrics, listeners });
   const scheduler = new SyncScheduler(engine, log);
   const http = new HttpServer(log);
   registerHealthRoutes(http, { store, metrics, version: VERSION, sources: () => engine.sourceNames() });
@@ -117,13 +125,42 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
   });
 
-  const services = createBotServices({ store, engine, settings, clock });
-  const hub = new ChatHub<BotServices>({ settings: effectiveSettings, posted: store.posted, commands: COMMANDS, actions: ACTIONS, services, clock, log });
   const consoleAdapter = createConsoleAdapter({ server: http, settings: effectiveSettings, clock, log, ...consoleAccessFromEnv(opts.env, opts.host) });
+  const channels = createCustomerChannels({ env: opts.env, settings: effectiveSettings, clock, log, inbox: consoleAdapter.inbox, store });
+  let hubRef: ChatHub<BotServices> | undefined;
+  const domain = createDomain({
+    store,
+    settings,
+    effective: effectiveSettings,
+    engine,
+    sources,
+    channels: channels.list,
+    clock,
+    log,
+    timeZone: displayTimeZone(),
+    hub: () => {
+      if (!hubRef) throw new OrderOpsError('chat.not_ready', 'the chat hub is not built yet');
+      return hubRef;
+    },
+  });
+  listeners.push(domain.detect);
+  const hub = new ChatHub<BotServices>({
+    settings: effectiveSettings,
+    posted: store.posted,
+    commands: COMMANDS,
+    actions: ACTIONS,
+    services: domain.services,
+    clock,
+    log,
+    audit: (event) => domain.audit.append(event.kind === 'command' ? commandEntry(event, clock.now()) : clickEntry(event, clock.now())),
+  });
+  hubRef = hub;
   hub.register(consoleAdapter);
   // Each platform switches on when its credentials are in the environment.
   const slack = slackOptionsFromEnv(opts.env);
   if (slack) hub.register(createSlackAdapter({ ...slack, server: http, clock, log: log.child({ platform: 'slack' }) }));
+  const wechatToken = opts.env.WECHAT_TOKEN;
+  if (wechatToken) registerWeChatCallback(http, { token: wechatToken, onDeliveryReport: (r) => domain.notifier.onDeliveryReport(r), log, clock });
 
   return {
     settings,
@@ -135,11 +172,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
     log,
     hub,
     console: consoleAdapter,
+    domain,
     demo,
     effectiveSettings,
     async start() {
       await hub.start();
       const addr = await http.listen(opts.port, opts.host);
+      await domain.start();
       scheduler.apply(effectiveSettings().sources);
       const host = addr.address.includes(':') ? `[${addr.address}]` : addr.address;
       return { url: `http://${host}:${addr.port}` };
@@ -147,11 +186,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
     async stop() {
       scheduler.stop();
       await engine.stop();
+      await domain.stop();
       // Adapters first: the console's open event streams would otherwise keep the server from closing.
       await hub.stop();
       await http.close();
       for (const s of sources.values()) await s.close?.();
       await demo?.stop();
+      channels.close();
       await store.close();
     },
   };

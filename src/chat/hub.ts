@@ -20,6 +20,8 @@ export interface ChatHubDeps<S> {
   services: S;
   clock: Clock;
   log: Logger;
+  /** Appends every command and click to the audit log (after dedupe, before any permission check). */
+  audit?: (event: CommandEvent | ActionEvent) => Promise<unknown>;
 }
 
 /** Who is acting: role, language and display name, from settings (and the platform's locale). */
@@ -85,6 +87,7 @@ export class ChatHub<S> {
       this.deps.log.info({ platform: event.place.platform, key: event.dedupeKey }, 'duplicate delivery ignored');
       return;
     }
+    if (event.kind !== 'message') await this.deps.audit?.(event);
     const person = this.person(event.actor.platform, event.actor.userId, event.locale);
     if (person.name && !event.actor.name) event = { ...event, actor: { ...event.actor, name: person.name } };
     const t = getT(person.language, 'bot');

@@ -1,12 +1,12 @@
-import type { BotServices } from '../../commands/services.ts';
+import type { CoreBotServices } from '../../commands/services.ts';
 import type { Clock } from '../core/clock.ts';
 import type { SettingsStore } from '../settings/store.ts';
 import type { Store } from '../store/index.ts';
 import { countStuck } from '../store/stuck.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 
-/** Wires the services staff commands use to the store, the sync engine and the settings document. */
-export function createBotServices(deps: { store: Store; engine: SyncEngine; settings: SettingsStore; clock: Clock }): BotServices {
+/** Wires the core services staff commands use to the store, the sync engine and the settings document. */
+export function createBotServices(deps: { store: Store; engine: SyncEngine; settings: SettingsStore; clock: Clock }): CoreBotServices {
   const { store, engine, settings, clock } = deps;
   return {
     clock,

@@ -3,6 +3,8 @@ import schedule from 'node-schedule';
 import { CANONICAL_STATUSES } from '../core/status.ts';
 import { SUPPORTED_LANGUAGES } from '../core/i18n.ts';
 import { ROLES } from '../core/command.ts';
+import { DEFAULT_NOTIFY_SETTINGS, notifySettingsSchema } from '../notify/settings.ts';
+import { WeChatTemplatesSchema } from '../notify/channels/wechat-template-data.ts';
 
 /** Source kinds that have an implementation under src/sync/sources/. */
 export const SOURCE_KINDS = ['http-json', 'shopify', 'csv-drop', 'sql', 'webhook'] as const;
@@ -147,6 +149,12 @@ export const settingsSchema = z
         executorRetries: z.number().int().min(0).default(3),
       })
       .default({ roles: {}, fourEyesAmount: 5000, slaMinutes: { default: 60 }, undoMinutes: 10, onDuty: [], executorRetries: 3 }),
+    /** Customer notifications: channel chain, quiet hours, retries, rate limits. */
+    notify: notifySettingsSchema.default(DEFAULT_NOTIFY_SETTINGS),
+    /** WeChat template messages: our template → WeChat template id and keyword mapping; the language of the texts. */
+    wechat: z
+      .object({ templates: WeChatTemplatesSchema.default({}), language: z.enum(SUPPORTED_LANGUAGES).default('zh-CN') })
+      .default({ templates: {}, language: 'zh-CN' }),
     demo: z
       .object({
         /** auto: run the demo shop when no source is configured. */

@@ -36,7 +36,7 @@ export class Db {
     raw.configure('busyTimeout', 5000);
     if (!opts.readonly) {
       // WAL + synchronous=NORMAL: a killed process never loses a committed transaction.
-      await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;');
+      await db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; ${process.env.XPRAGMA ?? ''}`);
     }
     return db;
   }
@@ -104,12 +104,32 @@ export class Db {
     return this.queued(() => new Promise((resolve, reject) => s.all(params, (err, rows) => (err ? reject(mapError(err, sql)) : resolve(rows as T[])))));
   }
 
-  /** Runs `fn` inside BEGIN IMMEDIATE/COMMIT, after every earlier transaction; rolls back on error. */
-  transaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.inTransaction.getStore()) return fn();
+  /**
+   * Runs `fn` inside BEGIN IMMEDIATE/COMMIT, after every earlier transaction; rolls back on error.
+   * With `savepoint`, the savepoint is opened together with the transaction (one round trip), so `fn`
+   * can `ROLLBACK TO` it; inside an enclosing transaction it is opened (and released) around `fn`.
+   */
+  transaction<T>(fn: () => Promise<T>, opts: { savepoint?: string } = {}): Promise<T> {
+    const sp = opts.savepoint;
+    if (sp !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(sp)) throw new Error(`invalid savepoint name ${sp}`);
+    if (this.inTransaction.getStore()) {
+      if (sp === undefined) return fn();
+      return (async () => {
+        await this.execNow(`SAVEPOINT ${sp}`);
+        const result = await fn();
+        await this.execNow(`RELEASE ${sp}`);
+        return result;
+      })();
+    }
     return this.queued(() =>
       this.inTransaction.run(true, async () => {
-        await this.execNow('BEGIN IMMEDIATE');
+        try {
+          await this.execNow(sp === undefined ? 'BEGIN IMMEDIATE' : `BEGIN IMMEDIATE; SAVEPOINT ${sp}`);
+        } catch (err) {
+          // BEGIN may have succeeded before SAVEPOINT failed.
+          if (sp !== undefined) await this.execNow('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
         try {
           const result = await fn();
           await this.execNow('COMMIT');

@@ -1,5 +1,8 @@
 import type { Db } from './db.ts';
+import { ALERTS_SQL } from './alerts-schema.ts';
+import { NOTIFY_SQL } from './notify-schema.ts';
 import { POSTED_CARDS_SQL } from './posted-cards.ts';
+import { TASKS_SQL } from './tasks-schema.ts';
 
 /** A module's schema step: applied once, in list order, recorded by name in `schema_modules`. */
 export interface ModuleMigration {
@@ -9,7 +12,12 @@ export interface ModuleMigration {
 
 // Feature modules add their tables here (one entry each, never edited once shipped; add a new entry to change a table).
 /** Schema steps of the feature modules, after the core migrations. */
-export const MODULE_MIGRATIONS: readonly ModuleMigration[] = [{ name: 'chat.posted_cards', sql: POSTED_CARDS_SQL }];
+export const MODULE_MIGRATIONS: readonly ModuleMigration[] = [
+  { name: 'chat.posted_cards', sql: POSTED_CARDS_SQL },
+  { name: 'tasks.tasks_audit', sql: TASKS_SQL },
+  { name: 'detect.alerts', sql: ALERTS_SQL },
+  { name: 'notify.outbox', sql: NOTIFY_SQL },
+];
 
 /** Applies the module steps not yet recorded; returns their names. */
 export async function migrateModules(db: Db, steps: readonly ModuleMigration[] = MODULE_MIGRATIONS): Promise<string[]> {

@@ -1,5 +1,6 @@
 import type { CanonicalStatus } from '../core/status.ts';
 import type { Db } from './db.ts';
+import type { OrderDoc } from './sync-store.ts';
 
 /** Order count per (system, canonical status); system `*` is the canonical view. */
 export interface StatusCount {
@@ -47,11 +48,9 @@ export interface QuarantineGroup {
 export class OrderQueries {
   constructor(private readonly db: Db) {}
 
-  /** Counts per system and status, plus the canonical view under system `*`. */
+  /** Counts per system and status, plus the canonical view under system `*` (kept by applyBatch, so O(statuses)). */
   async statusCounts(): Promise<StatusCount[]> {
-    const perSystem = await this.db.all<StatusCount>('SELECT system, status, count(*) AS count FROM snapshots GROUP BY system, status ORDER BY system, status');
-    const canonical = await this.db.all<StatusCount>("SELECT '*' AS system, status, count(*) AS count FROM orders GROUP BY status ORDER BY status");
-    return [...canonical, ...perSystem];
+    return this.db.all<StatusCount>("SELECT system, status, count FROM status_counts WHERE count > 0 ORDER BY system <> '*', system, status");
   }
 
   /** Open quarantine, grouped by system and raw status. */
@@ -64,42 +63,48 @@ export class OrderQueries {
 
   /** Every system's view of one order and its history, or undefined when unknown. */
   async order(orderId: string, eventLimit = 50): Promise<OrderDetail | undefined> {
-    const o = await this.db.get<{ status: CanonicalStatus; status_system: string; status_since: number; amount: number | null; currency: string | null; customer_id: string | null; first_seen: number }>(
-      'SELECT status, status_system, status_since, amount, currency, customer_id, first_seen FROM orders WHERE order_id = ?',
-      [orderId],
-    );
+    const row = await this.db.get<{ doc: string }>('SELECT json(doc) AS doc FROM orders WHERE order_id = ?', [orderId]);
     const quarantined = await this.db.all<{ system: string; rawStatus: string; lastSeen: number; count: number }>(
       'SELECT system, raw_status AS rawStatus, last_seen AS lastSeen, count FROM quarantine WHERE order_id = ? AND resolved_at IS NULL',
       [orderId],
     );
-    if (!o && quarantined.length === 0) return undefined;
-    const snapshots = await this.db.all<SnapshotView>(
-      'SELECT system, status, raw_status AS rawStatus, updated_at AS updatedAt, amount, currency, seen_at AS seenAt FROM snapshots WHERE order_id = ? ORDER BY system',
-      [orderId],
-    );
+    if (!row && quarantined.length === 0) return undefined;
+    const doc = row ? (JSON.parse(row.doc) as OrderDoc) : undefined;
+    const snapshots: SnapshotView[] = [];
+    if (doc) {
+      for (const system of Object.keys(doc.v).sort()) {
+        const v = doc.v[system];
+        if (!v) continue;
+        const seen = Object.hasOwn(doc.n, system) ? doc.n[system] : undefined;
+        snapshots.push({ system, status: v[0], rawStatus: v[1], updatedAt: v[2], amount: v[3], currency: v[4], seenAt: seen?.[0] ?? 0 });
+      }
+    }
     const events = await this.db.all<OrderDetail['events'][number]>(
       'SELECT id, system, from_status AS "from", to_status AS "to", raw_status AS raw, at, run_id AS runId FROM events WHERE order_id = ? ORDER BY id DESC LIMIT ?',
       [orderId, eventLimit],
     );
+    const c = doc?.c;
     return {
       orderId,
-      status: o?.status ?? 'exception',
-      statusSystem: o?.status_system ?? '',
-      statusSince: o?.status_since ?? 0,
-      amount: o?.amount ?? null,
-      currency: o?.currency ?? null,
-      customerId: o?.customer_id ?? null,
-      firstSeen: o?.first_seen ?? 0,
+      status: c?.[0] ?? 'exception',
+      statusSystem: c?.[1] ?? '',
+      statusSince: c?.[2] ?? 0,
+      amount: c?.[3] ?? null,
+      currency: c?.[4] ?? null,
+      customerId: c?.[5] ?? null,
+      firstSeen: c?.[6] ?? 0,
       snapshots,
       events: events.reverse(),
       quarantined,
     };
   }
 
-  /** Total rows of the main tables (for health and tests). */
+  /** Total orders, per-system snapshots and events (for health and tests). */
   async totals(): Promise<{ orders: number; snapshots: number; events: number }> {
     const row = await this.db.get<{ orders: number; snapshots: number; events: number }>(
-      'SELECT (SELECT count(*) FROM orders) AS orders, (SELECT count(*) FROM snapshots) AS snapshots, (SELECT count(*) FROM events) AS events',
+      `SELECT (SELECT coalesce(sum(count), 0) FROM status_counts WHERE system = '*') AS orders,
+         (SELECT coalesce(sum(count), 0) FROM status_counts WHERE system <> '*') AS snapshots,
+         (SELECT count(*) FROM events) AS events`,
     );
     return row ?? { orders: 0, snapshots: 0, events: 0 };
   }

@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger.ts';
 import type { OrderEvent, SourceRecord } from '../core/order.ts';
 import type { Settings, SourceSettings } from '../settings/schema.ts';
 import type { Store } from '../store/index.ts';
-import type { CanonicalChange } from '../store/sync-store.ts';
+import { preparedAt, prepareRecordsAsync, type CanonicalChange } from '../store/sync-store.ts';
 import type { Authority } from './canonical.ts';
 import type { SyncMetrics } from './metrics.ts';
 import { compileMapping, normalizeRecords, type StatusMapper } from './normalize.ts';
@@ -155,6 +155,12 @@ export class SyncEngine {
     const runId = await store.runs.start(name, system, trigger, started);
     const counters = zero();
     log.info({ source: name, runId, trigger }, 'sync run started');
+    // Commits run one after another, each chained to the previous one so it starts the moment that one ends;
+    // meanwhile the source fetches and we normalize and serialize the next pages (in slices, so SQLite's
+    // callbacks are served promptly). At most MAX_QUEUED batches wait for their commit (bounded memory). A
+    // failed commit fails every later one (they never run), so the cursor never passes what was committed.
+    const MAX_QUEUED = 2;
+    const queue: Promise<unknown>[] = [];
     let pending: Promise<unknown> | undefined;
     try {
       const cursor = await store.runs.getCursor(name);
@@ -165,14 +171,18 @@ export class SyncEngine {
         log: log.child({ source: name, runId }),
         isFileProcessed: (hash) => store.runs.isFileProcessed(name, hash),
       });
-      // Commit page N while the source fetches and we normalize page N+1; commits stay in order.
       for await (const page of pages) {
         for (const chunk of this.split(page)) {
           const prepared = this.prepare(cfg, chunk);
-          if (pending) await pending;
-          pending = this.commitPrepared(cfg, runId, chunk, prepared, counters).then(() => onProgress?.({ source: name, fetched: counters.fetched, changed: counters.changed }));
-          // Awaited on the next page or at the end; this only keeps an early failure from going unhandled meanwhile.
+          await prepareRecordsAsync(prepared.records, system, { now: clock.now(), runId });
+          while (queue.length >= MAX_QUEUED) await queue.shift();
+          const previous = pending ?? Promise.resolve();
+          pending = previous
+            .then(() => this.commitPrepared(cfg, runId, chunk, prepared, counters))
+            .then(() => onProgress?.({ source: name, fetched: counters.fetched, changed: counters.changed }));
+          // Awaited when the queue is full or at the end; this only keeps an early failure from going unhandled meanwhile.
           pending.catch(() => undefined);
+          queue.push(pending);
         }
       }
       if (pending) await pending;
@@ -227,7 +237,20 @@ export class SyncEngine {
   }
 
   private prepare(cfg: SourceSettings, page: SourcePage): ReturnType<typeof normalizeRecords> {
-    return normalizeRecords(page.records, cfg.system ?? cfg.name, this.mapperFor(cfg));
+    const system = cfg.system ?? cfg.name;
+    const mapper = this.mapperFor(cfg);
+    // Same mapping as normalizeRecords, but mapped records are built as one object literal: on Node 20,
+    // `{ ...r, system, status }` takes V8's slow path (3-8 us per record here, most of the page's CPU).
+    const normalized: ReturnType<typeof normalizeRecords> = { records: [], quarantined: [] };
+    for (const r of page.records) {
+      const status = mapper(r.rawStatus);
+      if (status) {
+        normalized.records.push({ orderId: r.orderId, rawStatus: r.rawStatus, updatedAt: r.updatedAt, amount: r.amount, currency: r.currency, customer: r.customer, items: r.items, system, status });
+      } else {
+        normalized.quarantined.push(...normalizeRecords([r], system, mapper).quarantined);
+      }
+    }
+    return normalized;
   }
 
   private commit(cfg: SourceSettings, runId: number, page: SourcePage, counters: Counters, dedupeKey?: { scope: string; key: string }) {
@@ -237,7 +260,8 @@ export class SyncEngine {
   private async commitPrepared(cfg: SourceSettings, runId: number, page: SourcePage, prepared: ReturnType<typeof normalizeRecords>, counters: Counters, dedupeKey?: { scope: string; key: string }) {
     const { store, clock } = this.deps;
     const system = cfg.system ?? cfg.name;
-    const now = clock.now();
+    // A batch serialized ahead of its commit is committed with the time it was serialized for.
+    const now = preparedAt(prepared.records) ?? clock.now();
     const result = await store.applyBatch({
       runId,
       source: cfg.name,

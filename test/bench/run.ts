@@ -4,6 +4,8 @@ import { argv } from 'node:process';
 const BENCHES: Record<string, () => Promise<unknown>> = {
   sync: async () => (await import('./sync.ts')).runSyncBench(),
   actions: async () => (await import('./actions.ts')).runActionsBench(),
+  notify: async () => (await import('./notify.ts')).runNotifyBench(),
+  detect: async () => (await import('./detect.ts')).runDetectBench(),
 };
 
 const wanted = argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ALERT_SILENCE } from '../../cards/alert.ts';
+import { ACTIONS } from '../../commands/index.ts';
 import { CARD_SAMPLES } from '../../cards/samples.ts';
 import { REFRESH_ORDER, SYNC_ORDER } from '../../cards/order-detail.ts';
 import { REFRESH_STATUS } from '../../cards/status-overview.ts';
@@ -8,7 +10,7 @@ import { cardButtons } from '../../src/core/card.ts';
 import { getT, SUPPORTED_LANGUAGES } from '../../src/core/i18n.ts';
 import { assertNoKeyLeaks, cardText } from './helpers.ts';
 
-const KNOWN_ACTIONS = new Set([REFRESH_ORDER, SYNC_ORDER, RERUN_SYNC, REFRESH_STATUS]);
+const KNOWN_ACTIONS = new Set([REFRESH_ORDER, SYNC_ORDER, RERUN_SYNC, REFRESH_STATUS, ALERT_SILENCE, ...ACTIONS.map((a) => a.actionId)]);
 
 test('every sample card builds in every language with no untranslated key, placeholder or empty label', () => {
   assert.ok(CARD_SAMPLES.length >= 12);

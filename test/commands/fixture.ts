@@ -2,7 +2,8 @@
 // and hand-written command/action contexts that record what the handler said.
 import type { TestContext } from 'node:test';
 import type { TFunction } from 'i18next';
-import { createBotServices } from '../../src/chat/services.ts';
+import { createDomain } from '../../src/domain.ts';
+import { createConsoleInboxChannel } from '../../src/notify/channels/console.ts';
 import type { Card } from '../../src/core/card.ts';
 import type { Actor, Outbound, Place, PostedRef } from '../../src/core/chat.ts';
 import { ManualClock } from '../../src/core/clock.ts';
@@ -58,7 +59,21 @@ export async function makeWorld(t: TestContext, sources: ScriptedSource[] = [], 
   const sourceCfg = cfg.map((s) => ({ kind: 'http-json', enabled: true, mapping: ['english-common'], options: {}, ...s }) as SourceSettings);
   const engine = new SyncEngine({ store, settings: () => ({ ...settings.get(), sources: sourceCfg }), sources: new Map(sources.map((s) => [s.name, s])), clock, log: createSilentLogger() });
   t.after(() => engine.stop());
-  return { store, engine, settings, clock, services: createBotServices({ store, engine, settings, clock }) };
+  const domain = createDomain({
+    store,
+    settings,
+    effective: () => settings.get(),
+    engine,
+    sources: new Map(sources.map((s) => [s.name, s])),
+    channels: [createConsoleInboxChannel({ push: () => ({ id: 'inbox-1' }), clock })],
+    clock,
+    log: createSilentLogger(),
+    timeZone: 'UTC',
+    hub: () => {
+      throw new Error('no chat hub in command tests');
+    },
+  });
+  return { store, engine, settings, clock, services: domain.services };
 }
 
 /** Commits records for one system through the real Store.applyBatch; `status` undefined quarantines the record. */

@@ -1,0 +1,127 @@
+// The application's domain services assembled once: audit, tasks, detectors, alerts, customer notifications,
+// and the services staff commands use. src/main.ts adds the transports (HTTP, chat platforms, demo shop);
+// tests build the same domain on a temp store.
+import type { BotServices } from '../commands/services.ts';
+import { AlertPipeline } from './alerts/pipeline.ts';
+import { createAlertService } from './alerts/service.ts';
+import { fanOut, perFinding } from './alerts/sinks.ts';
+import { AuditLog } from './audit/log.ts';
+import type { ChatHub } from './chat/hub.ts';
+import { createBotServices } from './chat/services.ts';
+import type { Clock } from './core/clock.ts';
+import type { Logger } from './core/logger.ts';
+import type { CustomerChannel } from './core/notify.ts';
+import { DetectRunner } from './detect/runner.ts';
+import { createNotifier, type Notifier } from './notify/index.ts';
+import type { Settings } from './settings/schema.ts';
+import type { SettingsStore } from './settings/store.ts';
+import type { Store } from './store/index.ts';
+import type { SyncEngine } from './sync/engine.ts';
+import type { OrderSource } from './sync/sources/types.ts';
+import { createHubTaskChat } from './tasks/hub-chat.ts';
+import { TaskService } from './tasks/service.ts';
+import { createSourceExecutorPorts } from './tasks/source-ports.ts';
+import { createStoreTaskOrders } from './tasks/store-orders.ts';
+
+/** What the domain is built from. */
+export interface DomainDeps {
+  store: Store;
+  settings: SettingsStore;
+  /** Settings as the engine sees them (the document plus demo sources). */
+  effective: () => Settings;
+  engine: SyncEngine;
+  sources: ReadonlyMap<string, OrderSource>;
+  /** Customer channels configured for this process (the console inbox at least). */
+  channels: readonly CustomerChannel[];
+  clock: Clock;
+  log: Logger;
+  /** The chat hub, once built (cards are posted through it). */
+  hub: () => ChatHub<BotServices>;
+  /** Time zone cards show times in. */
+  timeZone: string;
+}
+
+/** The assembled domain. */
+export interface Domain {
+  audit: AuditLog;
+  tasks: TaskService;
+  alerts: AlertPipeline;
+  detect: DetectRunner;
+  notifier: Notifier;
+  services: BotServices;
+  /** Starts the timers: detector scans, alert flushes, task escalation, the notification dispatcher. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Builds audit, tasks, detectors, alerts and notifications over one store. */
+export function createDomain(deps: DomainDeps): Domain {
+  const { store, clock, log, effective } = deps;
+  const audit = new AuditLog(store.db, clock);
+  const tasks = new TaskService({
+    db: store.db,
+    audit,
+    settings: effective,
+    clock,
+    log: log.child({ module: 'tasks' }),
+    timeZone: deps.timeZone,
+    chat: createHubTaskChat(deps.hub, { language: () => effective().language }),
+    orders: createStoreTaskOrders(store),
+    executors: createSourceExecutorPorts({ sources: deps.sources, settings: effective, engine: deps.engine, clock, log }),
+  });
+  const alerts = new AlertPipeline({
+    db: store.db,
+    settings: effective,
+    clock,
+    log: log.child({ module: 'alerts' }),
+    timeZone: deps.timeZone,
+    publisher: { publish: (kind, key, card) => deps.hub().publish(kind, key, card), updateCard: (key, card) => deps.hub().updateCard(key, card) },
+  });
+  const detect = new DetectRunner({
+    store,
+    settings: effective,
+    clock,
+    log: log.child({ module: 'detect' }),
+    // Every firing finding goes to the alert pipeline, and to tasks when a person must decide.
+    sink: fanOut(alerts, perFinding({ fired: (f) => tasks.onFinding(f), resolved: (fp) => tasks.onFindingResolved(fp) })),
+  });
+  const notifier = createNotifier({
+    db: store.db,
+    channels: deps.channels,
+    settings: () => effective().notify,
+    clock,
+    log: log.child({ module: 'notify' }),
+    audit: (entry) => audit.append(entry),
+    onUndeliverable: (u) => log.error({ orderId: u.orderId, key: u.key, reasons: u.reasons }, 'no channel could reach the customer'),
+    preview: { wechatTemplates: effective().wechat.templates, wechatLanguage: effective().wechat.language },
+  });
+  const services: BotServices = {
+    ...createBotServices({ store, engine: deps.engine, settings: deps.settings, clock }),
+    tasks,
+    alerts: createAlertService({ pipeline: alerts, settings: deps.settings, clock, timeZone: deps.timeZone }),
+    notify: notifier.desk,
+  };
+  let escalation: NodeJS.Timeout | undefined;
+  return {
+    audit,
+    tasks,
+    alerts,
+    detect,
+    notifier,
+    services,
+    async start() {
+      await tasks.recover();
+      alerts.start();
+      detect.start();
+      notifier.start();
+      escalation = setInterval(() => void tasks.tick().catch((err: unknown) => log.error({ err: String(err) }, 'task tick failed')), 60_000);
+      escalation.unref();
+    },
+    async stop() {
+      if (escalation) clearInterval(escalation);
+      await detect.stop();
+      await alerts.stop();
+      await notifier.stop();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+// The decisions a person can take per task kind, and which one is suggested.
+import { TASK_DETAILS } from './details.ts';
+import type { ChoiceId, TaskKind } from './types.ts';
+
+/** Choices that destroy something and need a confirmation dialog. */
+export const DESTRUCTIVE_CHOICES: ReadonlySet<ChoiceId> = new Set(['cancel']);
+
+/** Choices and the suggested one for a finding of a task kind; undefined when its details cannot be read. */
+export function choicesFor(kind: TaskKind, details: Record<string, unknown>): { choices: ChoiceId[]; suggested: ChoiceId } | undefined {
+  switch (kind) {
+    case 'mismatch': {
+      const d = TASK_DETAILS.mismatch.safeParse(details);
+      if (!d.success) return undefined;
+      // One choice per system with its own opinion; systems that agree with another are one choice (the first named).
+      const seen = new Set<string>();
+      const choices = d.data.views.filter((v) => (seen.has(v.status) ? false : (seen.add(v.status), true))).map((v) => `trust:${v.system}`);
+      return choices[0] ? { choices, suggested: choices[0] } : undefined;
+    }
+    case 'stock':
+      return TASK_DETAILS.stock.safeParse(details).success ? { choices: ['wait', 'contact', 'cancel'], suggested: 'wait' } : undefined;
+    case 'price':
+      return TASK_DETAILS.price.safeParse(details).success ? { choices: ['apply', 'keep'], suggested: 'apply' } : undefined;
+    case 'source_down': {
+      const d = TASK_DETAILS.source_down.safeParse(details);
+      if (!d.success) return undefined;
+      return d.data.fallback ? { choices: ['fallback', 'ack'], suggested: d.data.fallbackOk === false ? 'ack' : 'fallback' } : { choices: ['ack'], suggested: 'ack' };
+    }
+    case 'regression':
+      return TASK_DETAILS.regression.safeParse(details).success ? { choices: ['restore', 'accept'], suggested: 'restore' } : undefined;
+  }
+}
+
+/** The system a `trust:<system>` choice names. */
+export function trustedSystem(choice: ChoiceId): string | undefined {
+  return choice.startsWith('trust:') ? choice.slice('trust:'.length) : undefined;
+}
