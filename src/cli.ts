@@ -7,6 +7,8 @@ import type { RunSummary } from './sync/engine.ts';
 import { createApp, optionsFromEnv, VERSION, type App, type AppOptions } from './main.ts';
 import { renderTable } from './cli/table.ts';
 import { MIGRATIONS } from './store/migrations.ts';
+import { formatAuditVerify, verifyAuditFile } from './audit/cli.ts';
+import { join } from 'node:path';
 import type { TFunction } from 'i18next';
 
 const out = (text = ''): void => void process.stdout.write(`${text}\n`);
@@ -167,6 +169,20 @@ export function buildProgram(): Command {
     const c = context();
     await withApp({ ...c.opts, demo: 'off' }, async (app) => out(c.t('migrate.done', { file: app.store.db.file, version: MIGRATIONS.at(-1)?.version ?? 0 })));
   });
+  program
+    .command('audit')
+    .description(t('cmd.audit'))
+    .argument('<action>', t('cmd.auditAction'))
+    .action(async (action: string) => {
+      const c = context();
+      if (action !== 'verify') throw new UserError('cli.bad_action', c.t('error.auditAction', { action }));
+      const file = join(c.opts.dataDir, 'orderops.db');
+      // Migrate first (creates an empty database), then verify read-only.
+      await withApp({ ...c.opts, demo: 'off' }, async () => undefined);
+      const result = formatAuditVerify(await verifyAuditFile(file), c.t);
+      out(result.text);
+      process.exitCode = result.exitCode;
+    });
   return program;
 }
 

@@ -25,7 +25,9 @@ for (const [renderer, render] of Object.entries(RENDERERS)) {
         const rendered = render(sample.build(getT(lang, 'cards')));
         const file = join(DIR, renderer, `${sample.name}.${lang}.json`);
         const text = `${JSON.stringify(rendered, null, 2)}\n`;
-        if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, text);
+        // A new sample writes its file once locally; in CI a missing golden file is a failure, never silently created.
+        if (process.env.UPDATE_GOLDEN === '1' || (!existsSync(file) && process.env.CI !== 'true')) writeFileSync(file, text);
+        assert.ok(existsSync(file), `${renderer}/${sample.name}.${lang}: no golden file (run UPDATE_GOLDEN=1 npm test locally and commit it)`);
         assert.equal(text, readFileSync(file, 'utf8'), `${renderer}/${sample.name}.${lang} differs from its golden file`);
         if (renderer === 'slack') {
           const verdict = validateBlocks((rendered as { blocks: unknown }).blocks);
