@@ -2,7 +2,10 @@
 import type { TFunction } from 'i18next';
 import { card, type Card, type Severity } from '../src/core/card.ts';
 import type { OrderDetail } from '../src/store/queries.ts';
+import type { Task } from '../src/tasks/types.ts';
 import { describeFinding, type FindingView } from './findings.ts';
+import { TASK_OPEN } from './task.ts';
+import { taskRef, taskTitle } from './task-parts.ts';
 import { cardLocale, code, formatAge, formatMoney, formatTime, maskAddress, maskPhone, redactText, statusLabel } from './format.ts';
 
 /** Re-reads the order and updates the card in place (role viewer; value = order id). */
@@ -25,6 +28,8 @@ export interface OrderCardView {
   /** Customer contact, when a source supplied it; always masked on the card. */
   contact?: { phone?: string | undefined; address?: string | undefined } | undefined;
   maxEvents?: number | undefined;
+  /** Human-intervention tasks about this order, newest first. */
+  tasks?: readonly Task[] | undefined;
   /** Who last acted on this card through a button, shown so everyone sees who did what. */
   actedBy?: { name: string; action: 'refresh' | 'sync'; at: number } | undefined;
 }
@@ -103,6 +108,11 @@ export function buildOrderCard(view: OrderCardView, t: TFunction): Card {
     b.list(findings.slice(0, MAX_FINDINGS).map((f) => describeFinding(t, f, locale, timeZone)));
     if (findings.length > MAX_FINDINGS) b.context(t('cards:common.more', { count: findings.length - MAX_FINDINGS }));
   }
+  const tasks = view.tasks ?? [];
+  if (tasks.length > 0) {
+    b.divider().text(`**${t('cards:order.tasks', { count: tasks.length })}**`);
+    b.list(tasks.map((x) => t('tasks:list.item', { title: taskTitle(t, x), state: t(`tasks:state.${x.state}`), age: formatAge(now - x.createdAt, locale) })));
+  }
   if (o.quarantined.length > 0) {
     b.divider().text(`**${t('cards:order.quarantined')}**`);
     b.list(o.quarantined.map((q) => t('cards:order.quarantinedItem', { system: q.system, raw: code(q.rawStatus), time: time(q.lastSeen), count: q.count })));
@@ -112,6 +122,7 @@ export function buildOrderCard(view: OrderCardView, t: TFunction): Card {
   b.actions([
     { actionId: REFRESH_ORDER, label: t('cards:order.refresh'), value: o.orderId },
     { actionId: SYNC_ORDER, label: t('cards:order.sync'), value: o.orderId, style: 'primary' },
+    ...tasks.slice(0, 3).map((x) => ({ actionId: TASK_OPEN, label: t('tasks:list.open', { ref: taskRef(x.id) }), value: String(x.id) })),
   ]);
   if (view.actedBy) {
     const key = view.actedBy.action === 'sync' ? 'cards:order.actedSync' : 'cards:order.actedRefresh';

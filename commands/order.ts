@@ -22,7 +22,8 @@ export async function readOrderView(services: BotServices, input: string): Promi
   const order = (await services.orders.order(id)) ?? (id.toUpperCase() !== id ? await services.orders.order(id.toUpperCase()) : undefined);
   if (!order) return undefined;
   const findings = await services.findings.open({ orderId: order.orderId });
-  return { order, findings, now: services.clock.now(), timeZone: displayTimeZone() };
+  const tasks = await services.tasks.forOrder(order.orderId);
+  return { order, findings, tasks, now: services.clock.now(), timeZone: displayTimeZone() };
 }
 
 function notFound(t: TFunction, input: string): string {

@@ -6,7 +6,7 @@ import type { TaskService } from './service.ts';
 import type { TaskActor } from './types.ts';
 
 /** The part of the task service staff commands use. */
-export type TaskDesk = Pick<TaskService, 'now' | 'get' | 'list' | 'card' | 'claim' | 'snooze' | 'approve' | 'reject' | 'undo' | 'retry'>;
+export type TaskDesk = Pick<TaskService, 'now' | 'get' | 'list' | 'forOrder' | 'card' | 'claim' | 'snooze' | 'approve' | 'reject' | 'undo' | 'retry'>;
 
 /** Services task commands need (BotServices includes these). */
 export interface TaskBotServices {

@@ -30,6 +30,8 @@ export interface TaskQuery {
   states?: readonly TaskState[];
   /** Tasks claimed by, or approved by, this person. */
   involving?: string;
+  /** Tasks about this order. */
+  orderId?: string;
   limit?: number;
 }
 
@@ -124,6 +126,10 @@ export class TasksRepo {
     if (q.involving) {
       where.push("(claimed_by = ? OR EXISTS (SELECT 1 FROM json_each(tasks.approvals) WHERE json_each.value ->> '$.actor' = ?))");
       params.push(q.involving, q.involving);
+    }
+    if (q.orderId !== undefined) {
+      where.push('order_id = ?');
+      params.push(q.orderId);
     }
     const sql = `SELECT * FROM tasks ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
     const rows = await this.db.all<TaskRow>(sql, [...params, Math.min(Math.max(q.limit ?? 20, 1), 200)]);

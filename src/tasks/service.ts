@@ -95,6 +95,11 @@ export class TaskService {
     return this.core.repo.get(id);
   }
 
+  /** The tasks about one order, newest first (for the /order card). */
+  forOrder(orderId: string, limit = 10): Promise<Task[]> {
+    return this.core.repo.list({ orderId, limit });
+  }
+
   /** Tasks for `/tasks`: mine (claimed or approved by me), open (waiting or failed), all. */
   list(filter: 'mine' | 'open' | 'all', who: string, limit = 20): Promise<Task[]> {
     const q: TaskQuery = filter === 'mine' ? { involving: who, limit } : filter === 'open' ? { states: [...WAITING_STATES, 'approved', 'executing', 'failed'], limit } : { limit };

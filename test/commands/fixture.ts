@@ -2,7 +2,9 @@
 // and hand-written command/action contexts that record what the handler said.
 import type { TestContext } from 'node:test';
 import type { TFunction } from 'i18next';
-import { createDomain } from '../../src/domain.ts';
+import { ChatHub } from '../../src/chat/hub.ts';
+import { createDomain, type Domain } from '../../src/domain.ts';
+import { MemoryChat } from '../fakes/memory-chat.ts';
 import { createConsoleInboxChannel } from '../../src/notify/channels/console.ts';
 import type { Card } from '../../src/core/card.ts';
 import type { Actor, Outbound, Place, PostedRef } from '../../src/core/chat.ts';
@@ -18,7 +20,7 @@ import type { Store } from '../../src/store/index.ts';
 import { SyncEngine } from '../../src/sync/engine.ts';
 import type { OrderSource, PullContext, SourcePage } from '../../src/sync/sources/types.ts';
 import type { BotServices } from '../../commands/services.ts';
-import { COMMANDS } from '../../commands/index.ts';
+import { ACTIONS, COMMANDS } from '../../commands/index.ts';
 import { tempDir, tempStore } from '../helpers/temp.ts';
 
 /** Fixed start of test time. */
@@ -49,6 +51,9 @@ export interface World {
   settings: SettingsStore;
   clock: ManualClock;
   services: BotServices;
+  domain: Domain;
+  /** The console as a fake platform behind a real hub (task cards land here). */
+  chat: MemoryChat;
 }
 
 /** Real store, settings document and engine; `sources` are scripted, `cfg` their settings. */
@@ -69,11 +74,13 @@ export async function makeWorld(t: TestContext, sources: ScriptedSource[] = [], 
     clock,
     log: createSilentLogger(),
     timeZone: 'UTC',
-    hub: () => {
-      throw new Error('no chat hub in command tests');
-    },
+    hub: () => hub,
   });
-  return { store, engine, settings, clock, services: domain.services };
+  const hub = new ChatHub<BotServices>({ settings: () => settings.get(), posted: store.posted, commands: COMMANDS, actions: ACTIONS, services: domain.services, clock, log: createSilentLogger() });
+  const chat = new MemoryChat('console', undefined, () => clock.now());
+  hub.register(chat);
+  await hub.start();
+  return { store, engine, settings, clock, services: domain.services, domain, chat };
 }
 
 /** Commits records for one system through the real Store.applyBatch; `status` undefined quarantines the record. */

@@ -133,3 +133,24 @@ test('Sync now says which sources failed', async (t) => {
   assert.equal(out.updates.length, 1);
   assert.match(String(out.ephemerals[1]), /以下数据源失败：erp/);
 });
+
+test('/order lists the tasks about the order, with a button to open each', async (t) => {
+  const w = await makeWorld(t);
+  await seedA123(w);
+  const task = await w.domain.tasks.onFinding({
+    kind: 'mismatch',
+    fingerprint: 'mismatch:A123:erp:wms',
+    source: 'erp',
+    orderId: 'A123',
+    details: { views: [{ system: 'erp', status: 'cancelled', raw: '已取消', updatedAt: w.clock.now() - 7_200_000 }, { system: 'wms', status: 'shipped', raw: 'SHIPPED', updatedAt: w.clock.now() - 3_600_000 }], since: w.clock.now() - 7_200_000 },
+  });
+  assert.ok(task, 'a mismatch needs a person: a task was made');
+  const { ctx, rec: out } = commandContext(w.services, { args: { id: 'A123' } });
+  await orderCommand.handler(ctx);
+  const c = out.tracked[0]?.card;
+  assert.ok(c);
+  assert.match(cardText(c), /Tasks \(1\)/);
+  assert.match(cardText(c), new RegExp(`T${task.id}`));
+  assert.ok(cardButtons(c).some((b) => b.actionId === 'task.open' && b.value === String(task.id)));
+  assertNoKeyLeaks(c, 'order card with a task');
+});
