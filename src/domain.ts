@@ -13,6 +13,10 @@ import type { Logger } from './core/logger.ts';
 import type { CustomerChannel } from './core/notify.ts';
 import { DetectRunner } from './detect/runner.ts';
 import { createNotifier, type Notifier } from './notify/index.ts';
+import { card } from './core/card.ts';
+import { resolveLanguage } from './core/i18n.ts';
+import { createConversations, describeOutcome, formatTranscript, handoffSummary, NO_CHAT, type Conversations } from './conversations/index.ts';
+import type { ChatWithCustomer } from './conversations/types.ts';
 import type { Settings } from './settings/schema.ts';
 import type { SettingsStore } from './settings/store.ts';
 import type { Store } from './store/index.ts';
@@ -39,6 +43,8 @@ export interface DomainDeps {
   hub: () => ChatHub<BotServices>;
   /** Time zone cards show times in. */
   timeZone: string;
+  /** Chat with customers (wechaty), when configured; otherwise questions go out as template messages. */
+  customerChat?: ChatWithCustomer | undefined;
 }
 
 /** The assembled domain. */
@@ -48,6 +54,7 @@ export interface Domain {
   alerts: AlertPipeline;
   detect: DetectRunner;
   notifier: Notifier;
+  conversations: Conversations;
   services: BotServices;
   /** Starts the timers: detector scans, alert flushes, task escalation, the notification dispatcher. */
   start(): Promise<void>;
@@ -58,6 +65,9 @@ export interface Domain {
 export function createDomain(deps: DomainDeps): Domain {
   const { store, clock, log, effective } = deps;
   const audit = new AuditLog(store.db, clock);
+  const sourcePorts = createSourceExecutorPorts({ sources: deps.sources, settings: effective, engine: deps.engine, clock, log });
+  // Assigned below; the executors only run after the domain is built.
+  let conversations: Conversations | undefined;
   const tasks = new TaskService({
     db: store.db,
     audit,
@@ -67,7 +77,15 @@ export function createDomain(deps: DomainDeps): Domain {
     timeZone: deps.timeZone,
     chat: createHubTaskChat(deps.hub, { language: () => effective().language }),
     orders: createStoreTaskOrders(store),
-    executors: createSourceExecutorPorts({ sources: deps.sources, settings: effective, engine: deps.engine, clock, log }),
+    executors: {
+      ...sourcePorts,
+      // "Ask the customer" choices start a conversation (ask_stock, ask_price, ask_address); other templates as before.
+      requestCustomerNotification: (orderId, template, vars) => {
+        // "Contact the customer" about a stock shortage is the wait / switch / cancel question.
+        const [name, values] = template === 'stock_delay' ? ['ask_stock', { ...vars, item: String(vars.items ?? '') }] : [template, vars];
+        return (conversations ? conversations.adaptRequest(sourcePorts.requestCustomerNotification) : sourcePorts.requestCustomerNotification)(orderId, name, values);
+      },
+    },
   });
   const alerts = new AlertPipeline({
     db: store.db,
@@ -95,6 +113,34 @@ export function createDomain(deps: DomainDeps): Domain {
     onUndeliverable: (u) => log.error({ orderId: u.orderId, key: u.key, reasons: u.reasons }, 'no channel could reach the customer'),
     preview: { wechatTemplates: effective().wechat.templates, wechatLanguage: effective().wechat.language },
   });
+  const staffLanguage = (): ReturnType<typeof resolveLanguage> => resolveLanguage(effective().language);
+  conversations = createConversations({
+    db: store.db,
+    clock,
+    log,
+    notifier,
+    chat: deps.customerChat ?? NO_CHAT,
+    templateChannel: deps.channels.find((c) => c.name === 'wechat_template'),
+    // Two unclear answers: a person takes over, with the whole transcript on the card.
+    handoff: async ({ conversation, transcript }) => {
+      const lang = staffLanguage();
+      const summary = handoffSummary(conversation, lang);
+      await deps.hub().publish('tasks', `conversation:${conversation.id}`, () =>
+        card().header(summary.title, 'warning').text(summary.body).list(formatTranscript(transcript, lang, deps.timeZone)).fallback(summary.title).build(),
+      );
+    },
+    // The customer's answer goes back to the order: a cancel is pushed to every system that takes status writes.
+    decide: async ({ conversation, choice }) => {
+      const lang = staffLanguage();
+      if (choice === 'cancel') {
+        const order = await store.queries.order(conversation.orderId);
+        for (const view of order?.snapshots ?? []) if (sourcePorts.canPush(view.system)) await sourcePorts.pushStatus(view.system, conversation.orderId, 'cancelled');
+      }
+      const outcome = describeOutcome(conversation, lang);
+      await deps.hub().publish('tasks', `conversation:${conversation.id}:decision`, () => card().header(outcome, 'info').fallback(outcome).build());
+    },
+    report: (e) => log.warn({ conversation: e.conversation.id, kind: e.kind }, 'conversation needs attention'),
+  });
   const services: BotServices = {
     ...createBotServices({ store, engine: deps.engine, settings: deps.settings, clock }),
     tasks,
@@ -108,13 +154,17 @@ export function createDomain(deps: DomainDeps): Domain {
     alerts,
     detect,
     notifier,
+    conversations,
     services,
     async start() {
       await tasks.recover();
       alerts.start();
       detect.start();
       notifier.start();
-      escalation = setInterval(() => void tasks.tick().catch((err: unknown) => log.error({ err: String(err) }, 'task tick failed')), 60_000);
+      escalation = setInterval(() => {
+        void tasks.tick().catch((err: unknown) => log.error({ err: String(err) }, 'task tick failed'));
+        void conversations?.service.tick().catch((err: unknown) => log.error({ err: String(err) }, 'conversation tick failed'));
+      }, 60_000);
       escalation.unref();
     },
     async stop() {

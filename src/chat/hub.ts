@@ -89,7 +89,8 @@ export class ChatHub<S> {
     }
     if (event.kind !== 'message') await this.deps.audit?.(event);
     const person = this.person(event.actor.platform, event.actor.userId, event.locale);
-    if (person.name && !event.actor.name) event = { ...event, actor: { ...event.actor, name: person.name } };
+    // The name staff configured wins over a platform's username.
+    if (person.name) event = { ...event, actor: { ...event.actor, name: person.name } };
     const t = getT(person.language, 'bot');
     try {
       if (event.kind === 'command') await this.runCommand(event, respond, person, t);

@@ -50,6 +50,8 @@ export class DetectRunner implements SyncListener {
   private readonly pending = new Map<string, number>();
   private stopped = true;
   private lastScanAt: number | undefined;
+  // Aborts the wait between scans on stop, so a stopped runner holds no timer (the process can exit).
+  private wake: AbortController | undefined;
 
   constructor(private readonly deps: DetectRunnerDeps) {}
 
@@ -133,10 +135,12 @@ export class DetectRunner implements SyncListener {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    const wake = (this.wake = new AbortController());
     void (async () => {
       while (!this.stopped) {
         await this.scan().catch((err: unknown) => this.deps.log.error({ err: describeError(err) }, 'detect: scan failed'));
-        await this.deps.clock.sleep(this.deps.settings().detect.scanEverySeconds * 1000);
+        if (this.stopped) break;
+        await this.deps.clock.sleep(this.deps.settings().detect.scanEverySeconds * 1000, wake.signal).catch(() => undefined);
       }
     })();
   }
@@ -144,6 +148,7 @@ export class DetectRunner implements SyncListener {
   /** Stops the timer and waits for queued work. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wake?.abort();
     await this.chain;
   }
 }

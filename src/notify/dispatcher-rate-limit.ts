@@ -18,12 +18,23 @@ export class TokenBucket {
 
   /** Takes one token; returns how many ms to wait before using it (0 = at once). */
   take(now: number): number {
+    this.refill(now);
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.limit.perSecond) * 1000);
+  }
+
+  /** How long `take` would make the caller wait now, without taking anything. */
+  peek(now: number): number {
+    this.refill(now);
+    const after = this.tokens - 1;
+    return after >= 0 ? 0 : Math.ceil((-after / this.limit.perSecond) * 1000);
+  }
+
+  private refill(now: number): void {
     if (now > this.last) {
       this.tokens = Math.min(this.limit.burst, this.tokens + ((now - this.last) / 1000) * this.limit.perSecond);
       this.last = now;
     }
-    this.tokens -= 1;
-    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens / this.limit.perSecond) * 1000);
   }
 }
 
@@ -36,17 +47,22 @@ export class ChannelRateLimiter {
     private readonly clock: Clock,
   ) {}
 
-  /** Resolves when `channel` may send one more message. */
-  async acquire(channel: CustomerChannelName, signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits for `channel`'s turn and resolves true; resolves false at once (taking nothing) when the turn is more than
+   * `maxWaitMs` away, so the caller can put the message back instead of holding its lease that long.
+   */
+  async acquire(channel: CustomerChannelName, maxWaitMs = Infinity): Promise<boolean> {
     const limit = this.settings().rateLimits[channel];
-    if (!limit) return;
+    if (!limit) return true;
     const spec = `${limit.perSecond}/${limit.burst}`;
     let entry = this.buckets.get(channel);
     if (!entry || entry.spec !== spec) {
       entry = { spec, bucket: new TokenBucket(limit, this.clock.now()) };
       this.buckets.set(channel, entry);
     }
+    if (entry.bucket.peek(this.clock.now()) > maxWaitMs) return false;
     const wait = entry.bucket.take(this.clock.now());
-    if (wait > 0) await this.clock.sleep(wait, signal);
+    if (wait > 0) await this.clock.sleep(wait);
+    return true;
   }
 }

@@ -113,7 +113,9 @@ export async function sendRow(row: OutboxRow, profile: CustomerProfile, ctx: Sen
     const name = pick.channel.name;
     if (name !== out.channel) out = { ...out, channel: name, channelAttempts: 0 };
     out = { ...out, chainPos: pick.pos };
-    await ctx.limiter.acquire(name);
+    // A message never waits for its turn longer than a quarter of its lease: past that it goes back to the queue.
+    const holdMs = (s.leaseSeconds * 1000) / 4;
+    if (!(await ctx.limiter.acquire(name, holdMs))) return { outcome: { ...out, state: 'pending', nextAt: ctx.clock.now() + holdMs, log: [...out.log] } };
     try {
       const receipt = await pick.channel.send(message);
       const at = ctx.clock.now();

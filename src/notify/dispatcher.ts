@@ -54,6 +54,8 @@ export class Dispatcher {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private readonly tails = new Set<Promise<void>>();
+  /** Ids of rows this dispatcher holds (buffered, sending, or outcome not yet written). */
+  private readonly held = new Set<number>();
   private readonly buffer: { row: OutboxRow; profile: CustomerProfile | undefined }[] = [];
   private refilling: Promise<void> | undefined;
   /** The last claim came back short: do not claim again until woken, idle, or a poll interval passed. */
@@ -93,6 +95,7 @@ export class Dispatcher {
     await this.refilling;
     while (this.inflight > 0) await this.event();
     const unsent = this.buffer.splice(0).map((b) => b.row.id);
+    for (const id of unsent) this.held.delete(id);
     await this.repo.unclaim(this.owner, unsent, this.deps.clock.now());
     await this.settled();
   }
@@ -191,7 +194,12 @@ export class Dispatcher {
       if (rows.length === 0) return;
       this.stats.claimed += rows.length;
       const profiles = await this.deps.prefs.profiles(rows.map((r) => r.customer_id));
-      for (const row of rows) this.buffer.push({ row, profile: profiles.get(row.customer_id) });
+      for (const row of rows) {
+        // A row of ours whose lease ran out while it waited comes back from the claim: it is already on its way.
+        if (this.held.has(row.id)) continue;
+        this.held.add(row.id);
+        this.buffer.push({ row, profile: profiles.get(row.customer_id) });
+      }
     } catch (err) {
       // Rows claimed before the failure stay leased and are taken up again when the lease expires.
       this.stats.errors++;
@@ -211,11 +219,15 @@ export class Dispatcher {
     } catch (err) {
       // The row keeps its lease and is taken up again when it expires (same key: the provider drops a repeat).
       this.stats.errors++;
+      this.held.delete(row.id);
       log.error({ key: row.key, err: describeError(err) }, 'notification not processed; retried after its lease');
       return;
     }
     // The slot is free once the provider answered; the row stays leased until its outcome is committed.
-    const tail = this.settle(row, result).finally(() => this.tails.delete(tail));
+    const tail = this.settle(row, result).finally(() => {
+      this.tails.delete(tail);
+      this.held.delete(row.id);
+    });
     this.tails.add(tail);
   }
 

@@ -1,4 +1,10 @@
 // Customer notifications assembled: outbox, dispatcher, preferences, opt-out, delivery reports, preview and resend.
+//
+// Wiring: `afterWrite` goes into `BatchInput.afterWrite` (outbox rows in the batch's own transaction; until that hook
+// exists `syncListener` is the non-atomic stopgap); `start`/`stop` with the app; `onDeliveryReport` into the WeChat
+// callback; `handleCustomerReply` first on every customer reply; `desk` as BotServices.notify; `notificationsFor` on
+// the /order card. Exactly once = a unique key per (order, status, template) + the same key on every retry as the
+// provider's idempotency key (client_msg_id, SMS Idempotency-Key, Message-ID) + leases for crashed senders.
 import type { Clock } from '../core/clock.ts';
 import { resolveLanguage, type Language } from '../core/i18n.ts';
 import type { Logger } from '../core/logger.ts';
@@ -155,7 +161,8 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     desk,
     afterWrite: async (result) => void (await enqueue(result.canonicalChanges)),
     enqueue,
-    syncListener: { onBatch: async (batch) => void (await db.transaction(() => enqueue(batch.canonicalChanges))) },
+    // One INSERT … SELECT: atomic on its own, no explicit transaction needed.
+    syncListener: { onBatch: async (batch) => void (await enqueue(batch.canonicalChanges)) },
     start: () => dispatcher.start(),
     stop: () => dispatcher.stop(),
     drain: () => dispatcher.drain(),

@@ -92,7 +92,8 @@ export function channelChain(own: readonly CustomerChannelName[] | undefined, pr
 
 function profileOf(r: ProfileRow, s: NotifySettings): CustomerProfile {
   const ownLanguage = r.p_language && (SUPPORTED_LANGUAGES as readonly string[]).includes(r.p_language) ? (r.p_language as Language) : undefined;
-  const sourceLanguage = r.language ? resolveLanguage(r.language, s.language) : undefined;
+  // Only a tag we write in counts as the customer's language (resolveLanguage would map `fr` to the fallback).
+  const sourceLanguage = r.language && /^(zh|en|es)(\b|[-_])/i.test(r.language.trim()) ? resolveLanguage(r.language.trim(), s.language) : undefined;
   const language = ownLanguage ?? sourceLanguage ?? s.language;
   const timeZone = [r.p_time_zone, r.time_zone].find(isValidTimeZone) ?? s.timeZone;
   const preferred = preferredChannel(r.preferred_channel);

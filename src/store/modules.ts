@@ -1,5 +1,6 @@
 import type { Db } from './db.ts';
 import { ALERTS_SQL } from './alerts-schema.ts';
+import { CONVERSATIONS_SQL } from './conversations-schema.ts';
 import { NOTIFY_SQL } from './notify-schema.ts';
 import { POSTED_CARDS_SQL } from './posted-cards.ts';
 import { TASKS_SQL } from './tasks-schema.ts';
@@ -17,6 +18,7 @@ export const MODULE_MIGRATIONS: readonly ModuleMigration[] = [
   { name: 'tasks.tasks_audit', sql: TASKS_SQL },
   { name: 'detect.alerts', sql: ALERTS_SQL },
   { name: 'notify.outbox', sql: NOTIFY_SQL },
+  { name: 'conversations.conversations', sql: CONVERSATIONS_SQL },
 ];
 
 /** Applies the module steps not yet recorded; returns their names. */

@@ -116,9 +116,9 @@ function jsonString(s: string | undefined | null): string {
   return q;
 }
 
-/** A record's view without its closing bracket: JSON.stringify of its StoredView, minus the `]`. */
-function viewHead(r: NormalizedRecord, updated: string): string {
-  return `[${jsonString(r.status)},${jsonString(r.rawStatus)},${updated},${jsonNumber(r.amount)},${jsonString(r.currency)}`;
+/** Pushes a record's view: the text of JSON.stringify of its StoredView. */
+function pushView(out: string[], r: NormalizedRecord, updated: string, amount: string): void {
+  out.push('[', jsonString(r.status), ',', jsonString(r.rawStatus), ',', updated, ',', amount, ',', jsonString(r.currency), ']');
 }
 
 /** Per-batch constant pieces of a first sighting's document. */
@@ -128,41 +128,58 @@ interface FreshParts {
   readonly system: string;
   /** `,<now>],"v":{"<system>":` */
   readonly views: string;
-  /** `]},"n":{"<system>":[<now>,<run>]}}` */
+  /** `},"n":{"<system>":[<now>,<run>]}}` */
   readonly tail: string;
 }
 
 function freshParts(system: string, now: number, runId: number): FreshParts {
   const qsys = jsonString(system);
   const nowJson = jsonNumber(now);
-  return { now, system: `,${qsys},`, views: `,${nowJson}],"v":{${qsys}:`, tail: `]},"n":{${qsys}:[${nowJson},${jsonNumber(runId)}]}}` };
+  return { now, system: `,${qsys},`, views: `,${nowJson}],"v":{${qsys}:`, tail: `},"n":{${qsys}:[${nowJson},${jsonNumber(runId)}]}}` };
 }
 
-/** The document of a first sighting (canonical view = this record): the text JSON.stringify gives its OrderDoc. */
-function freshDoc(rec: NormalizedRecord, head: string, updated: string, f: FreshParts): string {
-  const at = rec.updatedAt < f.now ? updated : jsonNumber(Math.min(rec.updatedAt, f.now));
-  const customer = rec.customer?.id == null ? 'null' : JSON.stringify(rec.customer.id);
-  return `{"c":[${jsonString(rec.status)}${f.system}${at},${jsonNumber(rec.amount)},${jsonString(rec.currency)},${customer}${f.views}${head}${f.tail}`;
+/** `at` of a record's event and canonical view: its update time, or now when it claims to be from the future. */
+function atJson(r: NormalizedRecord, updated: string, now: number): string {
+  return r.updatedAt < now ? updated : jsonNumber(Math.min(r.updatedAt, now));
 }
 
-/** Builds the text of a JSON object, `{"<key>": <value>, ...}`, as UTF-8 in ~32 KB chunks: the many small strings a batch is made of die young, and the text lives off the JS heap (both cheap for the garbage collector). */
+/** Pushes the document of a first sighting (canonical view = this record): the text of JSON.stringify of its OrderDoc. */
+function pushFreshDoc(out: string[], r: NormalizedRecord, updated: string, amount: string, f: FreshParts): void {
+  const status = jsonString(r.status);
+  const currency = jsonString(r.currency);
+  const customer = r.customer?.id == null ? 'null' : JSON.stringify(r.customer.id);
+  out.push('{"c":[', status, f.system, atJson(r, updated, f.now), ',', amount, ',', currency, ',', customer, f.views);
+  out.push('[', status, ',', jsonString(r.rawStatus), ',', updated, ',', amount, ',', currency, ']', f.tail);
+}
+
+/**
+ * Builds the text of a JSON object, `{"<key>": <value>, ...}`, from pieces (joined once per ~16K pieces) into
+ * UTF-8 chunks: few intermediate strings, and the text lives off the JS heap (both cheap for the garbage collector).
+ */
 class JsonObjectWriter {
   private readonly chunks: Buffer[] = [];
-  private text = '{';
+  private parts: string[] = ['{'];
   private count = 0;
-  add(key: string, value: string): void {
-    this.text += this.count === 0 ? `${key}:${value}` : `,${key}:${value}`;
-    this.count++;
-    if (this.text.length > 32_768) {
-      this.chunks.push(Buffer.from(this.text, 'utf8'));
-      this.text = '';
+  /** Starts an entry; the value's pieces are then pushed onto the returned array. */
+  entry(key: string): string[] {
+    if (this.parts.length > 16_384) {
+      this.chunks.push(Buffer.from(this.parts.join(''), 'utf8'));
+      this.parts = [];
     }
+    if (this.count === 0) this.parts.push(key, ':');
+    else this.parts.push(',', key, ':');
+    this.count++;
+    return this.parts;
+  }
+  add(key: string, value: string): void {
+    this.entry(key).push(value);
   }
   get size(): number {
     return this.count;
   }
   finish(): Buffer {
-    this.chunks.push(Buffer.from(`${this.text}}`, 'utf8'));
+    this.parts.push('}');
+    this.chunks.push(Buffer.from(this.parts.join(''), 'utf8'));
     return this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
   }
 }
@@ -277,14 +294,14 @@ function* prepareSteps(records: readonly NormalizedRecord[], system: string, opt
     const r = recs[i] as NormalizedRecord;
     const key = JSON.stringify(r.orderId);
     const updated = jsonNumber(r.updatedAt);
-    const head = viewHead(r, updated);
+    const amount = jsonNumber(r.amount);
     if (docs && events) {
-      docs.add(key, freshDoc(r, head, updated, f));
-      events.add(null, r.status, r.rawStatus, key, r.updatedAt < f.now ? updated : jsonNumber(Math.min(r.updatedAt, f.now)));
+      pushFreshDoc(docs.entry(key), r, updated, amount, f);
+      events.add(null, r.status, r.rawStatus, key, atJson(r, updated, f.now));
       ids.push(key);
       counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-    } else {
-      probe?.add(key, `${head}]`);
+    } else if (probe) {
+      pushView(probe.entry(key), r, updated, amount);
     }
   }
   const fresh: FreshBatch | undefined =
@@ -298,7 +315,7 @@ function* prepareSteps(records: readonly NormalizedRecord[], system: string, opt
 function probeOf(p: PreparedRecords): Buffer {
   if (p.probe === undefined) {
     const probe = new JsonObjectWriter();
-    for (const r of p.recs) probe.add(JSON.stringify(r.orderId), `${viewHead(r, jsonNumber(r.updatedAt))}]`);
+    for (const r of p.recs) pushView(probe.entry(JSON.stringify(r.orderId)), r, jsonNumber(r.updatedAt), jsonNumber(r.amount));
     p.probe = probe.finish();
   }
   return p.probe;
@@ -611,8 +628,7 @@ async function applyDiff(db: Db, input: BatchInput, p: PreparedRecords): Promise
     let event = true;
     if (k === NEW) {
       // First sighting of the order: its canonical view is this record.
-      const updated = jsonNumber(rec.updatedAt);
-      upserts.add(key, freshDoc(rec, viewHead(rec, updated), updated, f));
+      pushFreshDoc(upserts.entry(key), rec, jsonNumber(rec.updatedAt), jsonNumber(rec.amount), f);
       counts.add('*', rec.status, 1);
       counts.add(system, rec.status, 1);
       result.canonicalChanges.push({ orderId: id, from: null, to: rec.status, system, at });

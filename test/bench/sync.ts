@@ -8,7 +8,7 @@ import { createSilentLogger } from '../../src/core/logger.ts';
 import type { SourceRecord } from '../../src/core/order.ts';
 import { readDefaultSettings } from '../../src/settings/store.ts';
 import type { Settings } from '../../src/settings/schema.ts';
-import type { SqlValue } from '../../src/store/db.ts';
+import { Db, type SqlValue } from '../../src/store/db.ts';
 import { Store } from '../../src/store/index.ts';
 import { SyncEngine } from '../../src/sync/engine.ts';
 import type { OrderSource, SourcePage } from '../../src/sync/sources/types.ts';
@@ -70,19 +70,24 @@ export async function runSyncBench(total = Number(process.env.BENCH_RECORDS ?? 1
     if (second.status !== 'ok' || second.changed !== 0 || second.unchanged !== total) throw new Error(`second pass: ${JSON.stringify(second)}`);
     console.log(`unchanged pass: ${total} records in ${secondS.toFixed(2)} s, peak rss ${peakRssMb()} MB`);
 
-    // Ceiling: the same rows, plain batched upsert into a table shaped like per-system snapshot rows, one
-    // transaction, with the technique the store uses (one JSON parameter per statement, expanded by jsonb_each,
-    // whose JSONB values need no re-parse), and the next statement's JSON built while SQLite runs the current one.
-    // This was the fastest plain upsert measured here (faster than json_each(?), json_each(jsonb(?)) and
-    // 500-row multi-VALUES statements with bound parameters).
-    await store.db.exec(`CREATE TABLE ceiling (order_id TEXT NOT NULL, system TEXT NOT NULL, status TEXT NOT NULL, raw_status TEXT NOT NULL,
+    await engine.stop();
+    await store.close();
+
+    // Ceiling: the same rows, plain batched upsert into a table shaped like per-system snapshot rows, in a fresh
+    // database with the store's settings (the same starting point as the first pass), one transaction, with the
+    // technique the store uses (one JSON parameter per statement expanded by jsonb_each, whose JSONB values need
+    // no re-parse) and the next statement's JSON built while SQLite runs the current one. The fastest plain upsert
+    // measured here: faster than json_each(?), json_each(jsonb(?)), a Buffer parameter, 500-row multi-VALUES
+    // statements with bound parameters, and than the same upsert into the sync database after the passes.
+    const ceilingDb = await Db.open(join(dir, 'ceiling.db'));
+    await ceilingDb.exec(`CREATE TABLE ceiling (order_id TEXT NOT NULL, system TEXT NOT NULL, status TEXT NOT NULL, raw_status TEXT NOT NULL,
       updated_at INTEGER NOT NULL, amount REAL, currency TEXT, seen_at INTEGER NOT NULL, run_id INTEGER NOT NULL, PRIMARY KEY (order_id, system)) WITHOUT ROWID`);
     const upsert = `INSERT INTO ceiling SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8
        FROM jsonb_each(?) WHERE true ON CONFLICT(order_id, system) DO UPDATE SET status = excluded.status, raw_status = excluded.raw_status,
        updated_at = excluded.updated_at, amount = excluded.amount, currency = excluded.currency, seen_at = excluded.seen_at, run_id = excluded.run_id`;
     const ceilingBatch = Number(process.env.BENCH_CEILING_BATCH ?? 5000);
     t0 = performance.now();
-    await store.db.transaction(async () => {
+    await ceilingDb.transaction(async () => {
       let pending: Promise<number> | undefined;
       for (let start = 0; start < total; start += ceilingBatch) {
         const rows: SqlValue[][] = [];
@@ -92,14 +97,13 @@ export async function runSyncBench(total = Number(process.env.BENCH_RECORDS ?? 1
         }
         const json = JSON.stringify(rows);
         if (pending) await pending;
-        pending = store.db.runCached(upsert, [json]);
+        pending = ceilingDb.runCached(upsert, [json]);
       }
       if (pending) await pending;
     });
     const ceilingS = (performance.now() - t0) / 1000;
+    await ceilingDb.close();
     console.log(`ceiling: ${total} rows in ${ceilingS.toFixed(2)} s, peak rss ${peakRssMb()} MB`);
-    await engine.stop();
-    await store.close();
 
     const result = {
       bench: 'sync',

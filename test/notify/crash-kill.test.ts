@@ -66,7 +66,7 @@ async function states(dbFile: string): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((r) => [r.state, r.n]));
 }
 
-test('kill -9 mid-send, restarted: every notification delivered exactly once (counted by client_msg_id at the fake)', async (t) => {
+test('kill -9 mid-send, restarted: every notification delivered exactly once (counted by client_msg_id at the fake)', { timeout: 90_000 }, async (t) => {
   const dbFile = join(tempDir(t), 'notify-crash.db');
   const keys = await seed(dbFile);
   const fake = new WatchedWeChatApi({
@@ -78,6 +78,7 @@ test('kill -9 mid-send, restarted: every notification delivered exactly once (co
   t.after(() => fake.close());
 
   const first = runChild(dbFile, fake.url);
+  t.after(() => void first.child.kill('SIGKILL'));
   // Killed the moment the fake takes delivery number KILL_AT: that message is delivered, the child never hears back.
   fake.delivered.onPush = (n) => {
     if (n >= KILL_AT && first.child.exitCode === null && !first.child.killed) first.child.kill('SIGKILL');
@@ -91,6 +92,7 @@ test('kill -9 mid-send, restarted: every notification delivered exactly once (co
   assert.ok((mid.sent ?? 0) < MESSAGES, 'it died mid-way');
 
   const second = runChild(dbFile, fake.url);
+  t.after(() => void second.child.kill('SIGKILL'));
   const finished = await second.done;
   assert.equal(finished.code, 0, finished.out);
   assert.match(finished.out, /^done \d+$/m);

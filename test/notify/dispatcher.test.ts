@@ -255,3 +255,19 @@ test('preferences: the customer’s own channel order and language win; without 
   const profile = await w.notifier.prefs.profile(CUSTOMERS.li.id);
   assert.deepEqual([profile.recipient.language, profile.chain[0]], ['zh-CN', 'wechat_template'], 'cleared choices fall back to the source data');
 });
+
+test('a message whose rate-limit turn is far off goes back to the queue instead of holding its lease', async (t) => {
+  const w = await notifyWorld(t, { settings: { leaseSeconds: 4, rateLimits: { wechat_template: { perSecond: 0.5, burst: 1 } } } });
+  await w.commit([
+    { orderId: 'H1', status: 'paid', customer: CUSTOMERS.li },
+    { orderId: 'H2', status: 'paid', customer: CUSTOMERS.lucia },
+  ]);
+  await w.notifier.drain();
+  assert.equal(w.wechat.delivered.length, 1);
+  const waiting = (await outboxRows(w.store)).find((r) => r.state === 'pending');
+  assert.equal(waiting?.next_at, w.clock.now() + 1_000, 'back in a quarter of the lease');
+  assert.equal(waiting?.attempts, 0, 'not an attempt');
+  w.clock.advance(2_000);
+  await w.notifier.drain();
+  assert.equal(w.wechat.delivered.length, 2);
+});
