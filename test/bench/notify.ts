@@ -76,6 +76,8 @@ async function serveFake(): Promise<void> {
     if (m === 'stats') process.send?.({ type: 'stats', sendCalls: fake.sendCalls });
     if (m === 'exit') void fake.close().then(() => process.exit(0));
   });
+  // The parent went away (killed, crashed): do not linger.
+  process.on('disconnect', () => process.exit(0));
   await fake.start();
   process.send?.({ type: 'ready', url: fake.url });
 }
@@ -197,14 +199,15 @@ async function throughput(dir: string, fake: RemoteFake, total: number, concurre
 // server more than its own client (both share this process).
 const postAgent = new Agent({ keepAlive: true, maxSockets: 64 });
 function post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const req = request(url, { method: 'POST', agent: postAgent, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
+      res.on('error', (err) => resolve({ status: 0, text: err.message }));
     });
-    req.on('error', reject);
+    // A refused or reset connection is reported as status 0, never thrown: the run goes on and counts it.
+    req.on('error', (err) => resolve({ status: 0, text: err.message }));
     req.end(body);
   });
 }
