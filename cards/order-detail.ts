@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 import { card, type Card, type Severity } from '../src/core/card.ts';
 import type { OrderDetail } from '../src/store/queries.ts';
 import type { Task } from '../src/tasks/types.ts';
+import { isCanonicalStatus } from '../src/core/status.ts';
 import { describeFinding, type FindingView } from './findings.ts';
 import { TASK_OPEN } from './task.ts';
 import { taskRef, taskTitle } from './task-parts.ts';
@@ -28,6 +29,8 @@ export interface OrderCardView {
   /** Customer contact, when a source supplied it; always masked on the card. */
   contact?: { phone?: string | undefined; address?: string | undefined } | undefined;
   maxEvents?: number | undefined;
+  /** Customer notifications of this order: channel, state, when, last error. */
+  notifications?: readonly { template: string; state: string; channel: string | null; createdAt: number; sentAt: number | null; deliveredAt: number | null; lastError: string | null }[] | undefined;
   /** Human-intervention tasks about this order, newest first. */
   tasks?: readonly Task[] | undefined;
   /** Who last acted on this card through a button, shown so everyone sees who did what. */
@@ -107,6 +110,21 @@ export function buildOrderCard(view: OrderCardView, t: TFunction): Card {
     b.divider().text(`**${t('cards:order.findings', { count: findings.length })}**`);
     b.list(findings.slice(0, MAX_FINDINGS).map((f) => describeFinding(t, f, locale, timeZone)));
     if (findings.length > MAX_FINDINGS) b.context(t('cards:common.more', { count: findings.length - MAX_FINDINGS }));
+  }
+  const notes = view.notifications ?? [];
+  if (notes.length > 0) {
+    b.divider().text(`**${t('cards:order.notifications', { count: notes.length })}**`);
+    b.list(
+      notes.slice(-8).map((n) =>
+        t('cards:order.notification', {
+          time: time(n.deliveredAt ?? n.sentAt ?? n.createdAt),
+          status: isCanonicalStatus(n.template) ? statusLabel(t, n.template) : n.template,
+          channel: n.channel ?? '—',
+          state: n.state,
+          error: n.lastError ? ` · ${redactText(n.lastError)}` : '',
+        }),
+      ),
+    );
   }
   const tasks = view.tasks ?? [];
   if (tasks.length > 0) {

@@ -23,7 +23,8 @@ export async function readOrderView(services: BotServices, input: string): Promi
   if (!order) return undefined;
   const findings = await services.findings.open({ orderId: order.orderId });
   const tasks = await services.tasks.forOrder(order.orderId);
-  return { order, findings, tasks, now: services.clock.now(), timeZone: displayTimeZone() };
+  const notifications = await services.notify.notificationsFor(order.orderId);
+  return { order, findings, tasks, notifications, now: services.clock.now(), timeZone: displayTimeZone() };
 }
 
 function notFound(t: TFunction, input: string): string {

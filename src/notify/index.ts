@@ -73,6 +73,8 @@ export interface NotifyDesk {
   now(): number;
   preview(orderId: string, status: string, language?: Language): Promise<PreviewResult>;
   resend(orderId: string, actor: NotifyActor): Promise<ResendResult>;
+  /** Every notification of an order (for the /order timeline). */
+  notificationsFor(orderId: string): Promise<NotificationView[]>;
 }
 
 /** Services the `/notify` command needs. */
@@ -143,6 +145,7 @@ export function createNotifier(opts: NotifierOptions): Notifier {
   };
   const desk: NotifyDesk = {
     now: () => clock.now(),
+    notificationsFor: (orderId) => notificationsFor(db, orderId),
     preview: (orderId, status, language) =>
       previewNotification({ db, prefs, settings: settings(), now: clock.now(), reach, ...opts.preview }, orderId, status, language ? resolveLanguage(language) : undefined),
     async resend(orderId, actor) {

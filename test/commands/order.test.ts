@@ -154,3 +154,25 @@ test('/order lists the tasks about the order, with a button to open each', async
   assert.ok(cardButtons(c).some((b) => b.actionId === 'task.open' && b.value === String(task.id)));
   assertNoKeyLeaks(c, 'order card with a task');
 });
+
+test('/order shows the customer notifications of the order', async (t) => {
+  const w = await makeWorld(t);
+  const now = w.clock.now();
+  await w.store.applyBatch({
+    runId: 1,
+    source: 'wms',
+    system: 'wms',
+    now,
+    authority: w.settings.get().authority,
+    records: [{ orderId: 'N1', system: 'wms', status: 'shipped', rawStatus: 'SHIPPED', updatedAt: now - 60_000, customer: { id: 'CN1', name: 'Wei', language: 'zh-CN' } }],
+  });
+  const queued = await w.store.db.transaction(() => w.domain.notifier.enqueue([{ orderId: 'N1', from: null, to: 'shipped', system: 'wms', at: now - 60_000 }]));
+  assert.equal(queued, 1);
+  const { ctx, rec: out } = commandContext(w.services, { args: { id: 'N1' } });
+  await orderCommand.handler(ctx);
+  const c = out.tracked[0]?.card;
+  assert.ok(c);
+  assert.match(cardText(c), /Customer notifications \(1\)/);
+  assert.match(cardText(c), /Shipped · — · pending|Shipped · \w+ · (pending|sending|sent)/);
+  assertNoKeyLeaks(c, 'order card with a notification');
+});
