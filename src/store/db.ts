@@ -38,9 +38,10 @@ export class Db {
       // WAL + synchronous=NORMAL: a killed process never loses a committed transaction. Checkpoints every
       // 16384 pages (64 MB of WAL) instead of 1000: measured here, commits of bulk syncs cost about half as
       // much (fewer checkpoints, and pages written many times are copied back once); the WAL file is
-      // truncated back to 64 MB after a checkpoint.
+      // truncated back to 64 MB after a checkpoint. A 32 MB page cache: syncs of 1M orders ran as fast as
+      // with 64 MB, and the process stays further from its memory budget (pages also sit in the OS cache).
       await db.exec(
-        'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 67108864;',
+        'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 67108864;',
       );
     }
     return db;
@@ -82,8 +83,13 @@ export class Db {
     return this.queued(() => new Promise((resolve, reject) => this.raw.get(sql, params, (err, row) => (err ? reject(mapError(err, sql)) : resolve(row as T | undefined)))));
   }
 
-  /** Runs a cached prepared statement (for hot multi-row statements). */
+  /** Runs a cached prepared statement (for hot multi-row statements); resolves with the number of changed rows. */
   runCached(sql: string, params: SqlValue[]): Promise<number> {
+    return this.runCachedResult(sql, params).then((r) => r.changes);
+  }
+
+  /** Runs a cached prepared statement; resolves with the last inserted row id and the number of changed rows. */
+  runCachedResult(sql: string, params: SqlValue[]): Promise<{ lastID: number; changes: number }> {
     let stmt = this.statements.get(sql);
     if (!stmt) {
       stmt = this.raw.prepare(sql);
@@ -93,7 +99,7 @@ export class Db {
     return this.queued(() => new Promise((resolve, reject) => {
       s.run(params, function (this: sqlite3.RunResult, err: Error | null) {
         if (err) reject(mapError(err, sql));
-        else resolve(this.changes);
+        else resolve({ lastID: this.lastID, changes: this.changes });
       });
     }));
   }
@@ -113,16 +119,19 @@ export class Db {
    * Runs `fn` inside BEGIN IMMEDIATE/COMMIT, after every earlier transaction; rolls back on error.
    * With `savepoint`, the savepoint is opened together with the transaction (one round trip), so `fn`
    * can `ROLLBACK TO` it; inside an enclosing transaction it is opened (and released) around `fn`.
+   * SQL that `fn` hands to `tx.atCommit` (statements without parameters) runs in the same round trip as
+   * COMMIT, just before it (inside an enclosing transaction: when `fn` is done); if it fails, nothing commits.
    */
-  transaction<T>(fn: () => Promise<T>, opts: { savepoint?: string } = {}): Promise<T> {
+  transaction<T>(fn: (tx: Transaction) => Promise<T>, opts: { savepoint?: string } = {}): Promise<T> {
     const sp = opts.savepoint;
     if (sp !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(sp)) throw new Error(`invalid savepoint name ${sp}`);
+    const tx = new Transaction();
     if (this.inTransaction.getStore()) {
-      if (sp === undefined) return fn();
       return (async () => {
-        await this.execNow(`SAVEPOINT ${sp}`);
-        const result = await fn();
-        await this.execNow(`RELEASE ${sp}`);
+        if (sp !== undefined) await this.execNow(`SAVEPOINT ${sp}`);
+        const result = await fn(tx);
+        const tail = [...tx.takeAtCommit(), ...(sp === undefined ? [] : [`RELEASE ${sp}`])];
+        if (tail.length > 0) await this.execNow(tail.join(';\n'));
         return result;
       })();
     }
@@ -136,8 +145,8 @@ export class Db {
           throw err;
         }
         try {
-          const result = await fn();
-          await this.execNow('COMMIT');
+          const result = await fn(tx);
+          await this.execNow([...tx.takeAtCommit(), 'COMMIT'].join(';\n'));
           return result;
         } catch (err) {
           await this.execNow('ROLLBACK').catch(() => undefined);
@@ -153,6 +162,19 @@ export class Db {
     for (const stmt of this.statements.values()) await new Promise<void>((r) => stmt.finalize(() => r()));
     this.statements.clear();
     await new Promise<void>((resolve, reject) => this.raw.close((err) => (err ? reject(mapError(err, 'close')) : resolve())));
+  }
+}
+
+/** What a transaction's body can do besides running statements. */
+export class Transaction {
+  private readonly atCommitSql: string[] = [];
+  /** Queues statements (SQL text, no parameters) to run right before COMMIT, in the same round trip. */
+  atCommit(sql: string): void {
+    this.atCommitSql.push(sql);
+  }
+  /** @internal The queued statements, emptied. */
+  takeAtCommit(): string[] {
+    return this.atCommitSql.splice(0);
   }
 }
 

@@ -79,10 +79,13 @@ export class OrderQueries {
         snapshots.push({ system, status: v[0], rawStatus: v[1], updatedAt: v[2], amount: v[3], currency: v[4], seenAt: seen?.[0] ?? 0 });
       }
     }
-    const events = await this.db.all<OrderDetail['events'][number]>(
-      'SELECT id, system, from_status AS "from", to_status AS "to", raw_status AS raw, at, run_id AS runId FROM events WHERE order_id = ? ORDER BY id DESC LIMIT ?',
-      [orderId, eventLimit],
-    );
+    const events =
+      doc && doc.e.length > 0
+        ? await this.db.all<OrderDetail['events'][number]>(
+            'SELECT id, system, from_status AS "from", to_status AS "to", raw_status AS raw, at, run_id AS runId FROM events WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?',
+            [JSON.stringify(doc.e), eventLimit],
+          )
+        : [];
     const c = doc?.c;
     return {
       orderId,

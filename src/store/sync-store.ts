@@ -2,7 +2,7 @@ import type { NormalizedRecord, OrderEvent, QuarantinedRecord, RecordError } fro
 import type { CanonicalStatus } from '../core/status.ts';
 import { pickCanonical, type Authority, type SystemView } from '../sync/canonical.ts';
 import type { ProcessedFile } from '../sync/sources/types.ts';
-import type { Db, SqlValue } from './db.ts';
+import type { Db, SqlValue, Transaction } from './db.ts';
 
 /** One page of normalized records to commit atomically. */
 export interface BatchInput {
@@ -55,6 +55,8 @@ export interface OrderDoc {
   v: Record<string, StoredView>;
   /** Per system: [seen at, run id] of the write that last changed its view. */
   n: Record<string, [number, number]>;
+  /** The order's event ids, oldest first (events has no index on order_id). */
+  e: number[];
 }
 
 /** The stored view of `system` in `doc`, if any (own properties only: system names are user input). */
@@ -116,9 +118,9 @@ function jsonString(s: string | undefined | null): string {
   return q;
 }
 
-/** Pushes a record's view: the text of JSON.stringify of its StoredView. */
-function pushView(out: string[], r: NormalizedRecord, updated: string, amount: string): void {
-  out.push('[', jsonString(r.status), ',', jsonString(r.rawStatus), ',', updated, ',', amount, ',', jsonString(r.currency), ']');
+/** A record's view: the text of JSON.stringify of its StoredView. */
+function viewJson(r: NormalizedRecord, updated: string, amount: string): string {
+  return `[${jsonString(r.status)},${jsonString(r.rawStatus)},${updated},${amount},${jsonString(r.currency)}]`;
 }
 
 /** Per-batch constant pieces of a first sighting's document. */
@@ -128,14 +130,14 @@ interface FreshParts {
   readonly system: string;
   /** `,<now>],"v":{"<system>":` */
   readonly views: string;
-  /** `},"n":{"<system>":[<now>,<run>]}}` */
+  /** `},"n":{"<system>":[<now>,<run>]},"e":[` */
   readonly tail: string;
 }
 
 function freshParts(system: string, now: number, runId: number): FreshParts {
   const qsys = jsonString(system);
   const nowJson = jsonNumber(now);
-  return { now, system: `,${qsys},`, views: `,${nowJson}],"v":{${qsys}:`, tail: `},"n":{${qsys}:[${nowJson},${jsonNumber(runId)}]}}` };
+  return { now, system: `,${qsys},`, views: `,${nowJson}],"v":{${qsys}:`, tail: `},"n":{${qsys}:[${nowJson},${jsonNumber(runId)}]},"e":[` };
 }
 
 /** `at` of a record's event and canonical view: its update time, or now when it claims to be from the future. */
@@ -143,81 +145,145 @@ function atJson(r: NormalizedRecord, updated: string, now: number): string {
   return r.updatedAt < now ? updated : jsonNumber(Math.min(r.updatedAt, now));
 }
 
-/** Pushes the document of a first sighting (canonical view = this record): the text of JSON.stringify of its OrderDoc. */
-function pushFreshDoc(out: string[], r: NormalizedRecord, updated: string, amount: string, f: FreshParts): void {
+/** The document of a first sighting (canonical view = this record, `eventId` its event): the text of JSON.stringify of its OrderDoc. */
+function freshDoc(r: NormalizedRecord, updated: string, amount: string, f: FreshParts, eventId: number): string {
   const status = jsonString(r.status);
   const currency = jsonString(r.currency);
   const customer = r.customer?.id == null ? 'null' : JSON.stringify(r.customer.id);
-  out.push('{"c":[', status, f.system, atJson(r, updated, f.now), ',', amount, ',', currency, ',', customer, f.views);
-  out.push('[', status, ',', jsonString(r.rawStatus), ',', updated, ',', amount, ',', currency, ']', f.tail);
+  return `{"c":[${status}${f.system}${atJson(r, updated, f.now)},${amount},${currency},${customer}${f.views}[${status},${jsonString(r.rawStatus)},${updated},${amount},${currency}]${f.tail}${jsonNumber(eventId)}]}`;
 }
 
 /**
- * Builds the text of a JSON object, `{"<key>": <value>, ...}`, from pieces (joined once per ~16K pieces) into
- * UTF-8 chunks: few intermediate strings, and the text lives off the JS heap (both cheap for the garbage collector).
+ * Builds the text of a JSON object, `{"<key>": <value>, ...}`, as UTF-8 in one growing Buffer, written every
+ * ~32 KB of text: the many small strings a batch is made of die young, and the text lives off the JS heap in
+ * one allocation (all cheap for the garbage collector).
  */
 class JsonObjectWriter {
-  private readonly chunks: Buffer[] = [];
-  private parts: string[] = ['{'];
+  private buf: Buffer;
+  private len = 0;
+  private text = '{';
   private count = 0;
-  /** Starts an entry; the value's pieces are then pushed onto the returned array. */
-  entry(key: string): string[] {
-    if (this.parts.length > 16_384) {
-      this.chunks.push(Buffer.from(this.parts.join(''), 'utf8'));
-      this.parts = [];
-    }
-    if (this.count === 0) this.parts.push(key, ':');
-    else this.parts.push(',', key, ':');
-    this.count++;
-    return this.parts;
+  /** `capacity`: the expected size in bytes (the buffer grows when it is not enough). */
+  constructor(capacity = 4096) {
+    this.buf = Buffer.allocUnsafe(Math.max(4096, capacity));
   }
   add(key: string, value: string): void {
-    this.entry(key).push(value);
+    this.text += this.count === 0 ? `${key}:${value}` : `,${key}:${value}`;
+    this.count++;
+    if (this.text.length > 32_768) this.flush();
   }
   get size(): number {
     return this.count;
   }
+  private flush(): void {
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8; count exactly only when that might not fit.
+    const need = this.len + this.text.length * 3 > this.buf.length ? this.len + Buffer.byteLength(this.text, 'utf8') : 0;
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.len);
+      this.buf = bigger;
+    }
+    this.len += this.buf.write(this.text, this.len, 'utf8');
+    this.text = '';
+  }
   finish(): Buffer {
-    this.parts.push('}');
-    this.chunks.push(Buffer.from(this.parts.join(''), 'utf8'));
-    return this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+    this.text += '}';
+    this.flush();
+    return this.buf.subarray(0, this.len);
   }
 }
 
-/** One (from, to, raw) group of events: rows are `{"<order id>": at, ...}`, so SQLite extracts nothing per row. */
-interface EventGroup {
-  from: CanonicalStatus | null;
-  to: CanonicalStatus;
-  raw: string;
-  rows: Buffer;
+// ---- Events ------------------------------------------------------------------------------------
+// A batch's events go in as ONE statement, in the order they were added, so SQLite numbers them id + 1,
+// id + 2, ... in that order (ids the documents list before the rows exist; the statement's last row id
+// checks it). Each row is `"<order id>": at * 64 + g`, where g numbers the batch's distinct (from, to, raw):
+// SQLite reads two primitives per row and expands g with CASE (far cheaper than extracting four fields).
+// Beyond 63 distinct (from, to, raw), or for an `at` that does not pack, rows carry [from, to, raw, at].
+
+const MAX_EVENT_GROUPS = 63;
+/** |at| below this packs into a safe integer with 6 bits to spare. */
+const PACKABLE_AT = 2 ** 46;
+
+interface EventStmt extends Stmt {
+  /** Rows it inserts. */
+  count: number;
 }
 
-/** The events of a batch, grouped by (from, to, raw). */
-class EventGroups {
-  private readonly groups = new Map<CanonicalStatus | null, Map<CanonicalStatus, Map<string, JsonObjectWriter>>>();
-  private readonly list: { from: CanonicalStatus | null; to: CanonicalStatus; raw: string; rows: JsonObjectWriter }[] = [];
-  add(from: CanonicalStatus | null, to: CanonicalStatus, raw: string, key: string, at: string): void {
-    let byTo = this.groups.get(from);
-    if (!byTo) this.groups.set(from, (byTo = new Map()));
+/** The events of one batch, in order. */
+class EventRows {
+  private readonly index = new Map<CanonicalStatus | null, Map<CanonicalStatus, Map<string, number>>>();
+  private readonly groups: SqlValue[] = [];
+  private readonly rows: JsonObjectWriter;
+  private packable = true;
+  count = 0;
+
+  constructor(expected = 0) {
+    this.rows = new JsonObjectWriter(expected * 32);
+  }
+
+  add(key: string, from: CanonicalStatus | null, to: CanonicalStatus, raw: string, at: number): void {
+    this.count++;
+    if (!this.packable) return;
+    const g = this.group(from, to, raw);
+    if (g === undefined || !Number.isSafeInteger(at) || Math.abs(at) >= PACKABLE_AT) {
+      this.packable = false;
+      return;
+    }
+    this.rows.add(key, jsonNumber(at * 64 + g));
+  }
+
+  private group(from: CanonicalStatus | null, to: CanonicalStatus, raw: string): number | undefined {
+    let byTo = this.index.get(from);
+    if (!byTo) this.index.set(from, (byTo = new Map()));
     let byRaw = byTo.get(to);
     if (!byRaw) byTo.set(to, (byRaw = new Map()));
-    let rows = byRaw.get(raw);
-    if (!rows) {
-      byRaw.set(raw, (rows = new JsonObjectWriter()));
-      this.list.push({ from, to, raw, rows });
+    let g = byRaw.get(raw);
+    if (g === undefined) {
+      if (this.groups.length / 3 >= MAX_EVENT_GROUPS) return undefined;
+      g = this.groups.length / 3;
+      byRaw.set(raw, g);
+      this.groups.push(from, to, raw);
     }
-    rows.add(key, at);
+    return g;
   }
-  get count(): number {
-    return this.list.length;
-  }
-  finish(): EventGroup[] {
-    return this.list.map((g) => ({ from: g.from, to: g.to, raw: g.raw, rows: g.rows.finish() }));
+
+  /** The INSERT; `all` lists the same events again (only read when they do not pack). */
+  stmt(system: string, runId: number, all: () => Iterable<[key: string, from: CanonicalStatus | null, to: CanonicalStatus, raw: string, at: number]>): EventStmt {
+    if (this.packable) {
+      const k = this.groups.length / 3;
+      const pick = (field: number) => `CASE value & 63 ${Array.from({ length: k }, (_v, g) => `WHEN ${g} THEN ?${4 + 3 * g + field}`).join(' ')} END`;
+      return {
+        sql: `INSERT INTO events (order_id, system, from_status, to_status, raw_status, at, run_id)
+          SELECT key, ?2, ${pick(0)}, ${pick(1)}, ${pick(2)}, value >> 6, ?3 FROM json_each(CAST(?1 AS TEXT))`,
+        params: [this.rows.finish(), system, runId, ...this.groups],
+        count: this.count,
+      };
+    }
+    const rows = new JsonObjectWriter(this.count * 64);
+    for (const [key, from, to, raw, at] of all()) rows.add(key, `[${jsonString(from)},${jsonString(to)},${jsonString(raw)},${jsonNumber(at)}]`);
+    return {
+      sql: `INSERT INTO events (order_id, system, from_status, to_status, raw_status, at, run_id)
+        SELECT key, ?2, value ->> 0, value ->> 1, value ->> 2, value ->> 3, ?3 FROM jsonb_each(CAST(?1 AS TEXT))`,
+      params: [rows.finish(), system, runId],
+      count: this.count,
+    };
   }
 }
 
-/** More (from, to, raw) groups than this in a batch and its events go as one statement with all fields per row. */
-const MAX_EVENT_GROUPS = 16;
+/** Thrown when an events INSERT did not number its rows as the documents listed them. */
+class EventNumberingError extends Error {}
+
+/**
+ * Per database: the id the last event of every batch prepared so far will get, when known. A bulk batch
+ * reserves its ids from it while it is prepared; anything that inserts events without a reservation forgets it.
+ */
+const eventIds = new WeakMap<Db, number>();
+
+/** Reads the events' last id (the engine does at the start of a run), so bulk batches can number their events ahead. */
+export async function syncEventIds(db: Db): Promise<void> {
+  const row = await db.get<{ id: number | null }>('SELECT max(id) AS id FROM events');
+  eventIds.set(db, row?.id ?? 0);
+}
 
 // ---- Preparation (pure JS: runs while SQLite commits the previous batch) -----------------------
 
@@ -227,9 +293,9 @@ interface FreshBatch {
   readonly runId: number;
   /** `{"<order id>": <document>, ...}` */
   readonly docs: Buffer;
-  /** `["<order id>", ...]` */
-  readonly ids: Buffer;
-  readonly events: EventGroup[];
+  readonly events: EventStmt;
+  /** The id the first event gets (the documents list base + 1, base + 2, ... in record order). */
+  readonly eventBase: number;
   /** New orders per canonical status. */
   readonly counts: ReadonlyMap<CanonicalStatus, number>;
 }
@@ -250,13 +316,18 @@ export interface PreparedRecords {
 }
 
 const preparedBatches = new WeakMap<readonly NormalizedRecord[], PreparedRecords>();
-/** Share of new orders in the last batch of each system: whether to prepare a FreshBatch (speed only, never results). */
+// What the last batch of each system was like: guesses for the next one, which decide how much work is
+// done ahead, never results.
+/** Share of new orders in the last batch of each system: whether to prepare a FreshBatch. */
 const freshShare = new Map<string, number>();
+/** Whether the last batch of each system changed nothing: whether to diff before opening a transaction. */
+const lastUnchanged = new Map<string, boolean>();
 
 interface PrepareOptions {
-  /** Commit time and run the batch will be committed with: lets a bulk load serialize its documents early. */
+  /** Commit time, run and database the batch will be committed with: lets a bulk load serialize its documents early. */
   now?: number;
   runId?: number;
+  db?: Db;
   /** Records serialized between two yields to the event loop (async preparation only). */
   slice?: number;
 }
@@ -280,13 +351,17 @@ function* prepareSteps(records: readonly NormalizedRecord[], system: string, opt
   const { recs, index } = dedupe(records);
   const n = recs.length;
   // A bulk load (the last batch of this system brought only new orders) gets its documents and events
-  // serialized now; the diff query's input is then only made if the guess turns out wrong.
-  const speculate = opts.now !== undefined && opts.runId !== undefined && n > 0 && (freshShare.get(system) ?? 1) === 1;
-  const f = freshParts(system, opts.now ?? 0, opts.runId ?? 0);
-  const probe = speculate ? undefined : new JsonObjectWriter();
-  const docs = speculate ? new JsonObjectWriter() : undefined;
-  const events = speculate ? new EventGroups() : undefined;
-  const ids: string[] = [];
+  // serialized now, its event ids reserved; the diff query's input is then only made if the guess is wrong.
+  const reserved = opts.db ? eventIds.get(opts.db) : undefined;
+  const speculate = opts.now !== undefined && opts.runId !== undefined && opts.db !== undefined && reserved !== undefined && n > 0 && (freshShare.get(system) ?? 1) === 1;
+  const eventBase = reserved ?? 0;
+  if (speculate && opts.db) eventIds.set(opts.db, eventBase + n);
+  const now = opts.now ?? 0;
+  const runId = opts.runId ?? 0;
+  const f = freshParts(system, now, runId);
+  const probe = speculate ? undefined : new JsonObjectWriter(n * 64);
+  const docs = speculate ? new JsonObjectWriter(n * 200) : undefined;
+  const events = speculate ? new EventRows(n) : undefined;
   const counts = new Map<CanonicalStatus, number>();
   const slice = opts.slice ?? n;
   for (let i = 0; i < n; i++) {
@@ -296,17 +371,25 @@ function* prepareSteps(records: readonly NormalizedRecord[], system: string, opt
     const updated = jsonNumber(r.updatedAt);
     const amount = jsonNumber(r.amount);
     if (docs && events) {
-      pushFreshDoc(docs.entry(key), r, updated, amount, f);
-      events.add(null, r.status, r.rawStatus, key, atJson(r, updated, f.now));
-      ids.push(key);
+      docs.add(key, freshDoc(r, updated, amount, f, eventBase + 1 + i));
+      events.add(key, null, r.status, r.rawStatus, Math.min(r.updatedAt, now));
       counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
     } else if (probe) {
-      pushView(probe.entry(key), r, updated, amount);
+      probe.add(key, viewJson(r, updated, amount));
     }
   }
   const fresh: FreshBatch | undefined =
-    docs && events && events.count <= MAX_EVENT_GROUPS
-      ? { now: f.now, runId: opts.runId ?? 0, docs: docs.finish(), ids: Buffer.from(`[${ids.join(',')}]`, 'utf8'), events: events.finish(), counts }
+    docs && events
+      ? {
+          now,
+          runId,
+          docs: docs.finish(),
+          events: events.stmt(system, runId, function* () {
+            for (const r of recs) yield [JSON.stringify(r.orderId), null, r.status, r.rawStatus, Math.min(r.updatedAt, now)];
+          }),
+          eventBase: eventBase + 1,
+          counts,
+        }
       : undefined;
   return { system, source: records, recs, index, probe: probe?.finish(), fresh };
 }
@@ -314,8 +397,8 @@ function* prepareSteps(records: readonly NormalizedRecord[], system: string, opt
 /** The diff query's input of a prepared batch, made on first use. */
 function probeOf(p: PreparedRecords): Buffer {
   if (p.probe === undefined) {
-    const probe = new JsonObjectWriter();
-    for (const r of p.recs) pushView(probe.entry(JSON.stringify(r.orderId)), r, jsonNumber(r.updatedAt), jsonNumber(r.amount));
+    const probe = new JsonObjectWriter(p.recs.length * 64);
+    for (const r of p.recs) probe.add(JSON.stringify(r.orderId), viewJson(r, jsonNumber(r.updatedAt), jsonNumber(r.amount)));
     p.probe = probe.finish();
   }
   return p.probe;
@@ -344,7 +427,7 @@ export function prepareRecords(records: readonly NormalizedRecord[], system: str
 export async function prepareRecordsAsync(records: readonly NormalizedRecord[], system: string, opts: PrepareOptions = {}): Promise<PreparedRecords> {
   const cached = cachedPrepared(records, system);
   if (cached) return cached;
-  const steps = prepareSteps(records, system, { slice: 500, ...opts });
+  const steps = prepareSteps(records, system, { slice: 250, ...opts });
   let step = steps.next();
   while (!step.done) {
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -373,7 +456,8 @@ interface Stmt {
 // (changed), the ids of new orders (missing) and their number.
 const DIFF = `SELECT json_group_object(j.key, json(o.doc)) FILTER (WHERE o.doc IS NOT NULL) AS changed,
      json_group_array(j.key) FILTER (WHERE o.doc IS NULL) AS missing,
-     count(*) FILTER (WHERE o.doc IS NULL) AS fresh
+     count(*) FILTER (WHERE o.doc IS NULL) AS fresh, count(*) AS candidates,
+     (SELECT coalesce(max(id), 0) FROM events) AS lastEventId
    FROM json_each(CAST(?1 AS TEXT)) AS j LEFT JOIN orders AS o ON o.order_id = j.key
    WHERE o.doc -> ?2 IS NOT j.value`;
 
@@ -381,6 +465,8 @@ interface DiffRow {
   changed: string | null;
   missing: string | null;
   fresh: number;
+  candidates: number;
+  lastEventId: number;
 }
 
 // status and status_since are real columns (scans by status and age), copied from the document.
@@ -396,20 +482,6 @@ const ordersUpsert = (docs: Buffer): Stmt => ({
 /** Orders whose canonical status stayed: the document only (an index on status is left alone). */
 const ordersDocUpdate = (docs: Buffer): Stmt => ({ sql: 'UPDATE orders SET doc = j.value FROM jsonb_each(CAST(?1 AS TEXT)) AS j WHERE orders.order_id = j.key', params: [docs] });
 
-const eventGroupInsert = (g: EventGroup, system: string, runId: number): Stmt => ({
-  sql: 'INSERT INTO events (order_id, system, from_status, to_status, raw_status, at, run_id) SELECT key, ?2, ?3, ?4, ?5, value, ?6 FROM json_each(CAST(?1 AS TEXT))',
-  params: [g.rows, system, g.from, g.to, g.raw, runId],
-});
-/** Any events: rows are `{"<order id>": [from, to, raw, at], ...}`. */
-function eventRowsInsert(events: readonly OrderEvent[], system: string, runId: number): Stmt {
-  const rows = new JsonObjectWriter();
-  for (const e of events) rows.add(JSON.stringify(e.orderId), `[${jsonString(e.from)},${jsonString(e.to)},${jsonString(e.raw)},${jsonNumber(e.at)}]`);
-  return {
-    sql: 'INSERT INTO events (order_id, system, from_status, to_status, raw_status, at, run_id) SELECT key, ?2, value ->> 0, value ->> 1, value ->> 2, value ->> 3, ?3 FROM jsonb_each(CAST(?1 AS TEXT))',
-    params: [rows.finish(), system, runId],
-  };
-}
-
 const countsUpsert = (json: string): Stmt => ({
   sql: `INSERT INTO status_counts (system, status, count) SELECT value ->> 0, value ->> 1, value ->> 2 FROM jsonb_each(?1) WHERE true
     ON CONFLICT(system, status) DO UPDATE SET count = count + excluded.count`,
@@ -424,10 +496,10 @@ class CountDeltas {
     if (!m) this.bySystem.set(system, (m = new Map()));
     m.set(status, (m.get(status) ?? 0) + delta);
   }
-  stmt(): Stmt | undefined {
+  stmts(): Stmt[] {
     const rows: [string, string, number][] = [];
     for (const [system, m] of this.bySystem) for (const [status, n] of m) if (n !== 0) rows.push([system, status, n]);
-    return rows.length > 0 ? countsUpsert(JSON.stringify(rows)) : undefined;
+    return rows.length > 0 ? [countsUpsert(JSON.stringify(rows))] : [];
   }
 }
 
@@ -446,19 +518,23 @@ const ERROR_INSERT = 'INSERT INTO record_errors (source, run_id, ref, message, a
 // (once) when there is an open row to check.
 const QUARANTINE_RESOLVE = `UPDATE quarantine INDEXED BY quarantine_open SET resolved_at = ?1
    WHERE system = ?2 AND resolved_at IS NULL AND order_id IN (SELECT value FROM json_each(CAST(?3 AS TEXT)))`;
+// The same for a bulk batch: its orders are those of the events from id ?3 on (this batch's).
+const QUARANTINE_RESOLVE_SINCE = `UPDATE quarantine INDEXED BY quarantine_open SET resolved_at = ?1
+   WHERE system = ?2 AND resolved_at IS NULL AND order_id IN (SELECT order_id FROM events WHERE id >= ?3)`;
 
 /**
- * Everything a batch writes besides documents, events and counts, in order: customers, items, quarantine
- * resolved for the changed orders (`changedIds`, a JSON array; before new quarantine rows, so a record
- * quarantined in this batch stays open), new quarantine rows, record errors, cursor, processed file.
+ * Everything a batch writes besides documents and events, in order: customers, items, quarantine resolved
+ * for the changed orders (`changed`: a JSON array of their ids, or the first event id of a bulk batch; before
+ * new quarantine rows, so a record quarantined in this batch stays open), new quarantine rows, record errors,
+ * cursor, processed file.
  */
-function sideWrites(input: BatchInput, changed: readonly NormalizedRecord[], changedIds: Buffer | string | undefined): Stmt[] {
+function sideWrites(input: BatchInput, records: readonly NormalizedRecord[], changed: { ids: string } | { eventsFrom: number } | undefined): Stmt[] {
   const { system, now, source, runId } = input;
   const out: Stmt[] = [];
   const customers: SqlValue[][] = [];
   const seen = new Set<string>();
   const items: SqlValue[][] = [];
-  for (const r of changed) {
+  for (const r of records) {
     const c = r.customer;
     if (c?.id && !seen.has(c.id)) {
       seen.add(c.id);
@@ -468,7 +544,10 @@ function sideWrites(input: BatchInput, changed: readonly NormalizedRecord[], cha
   }
   if (customers.length > 0) out.push({ sql: CUSTOMER_UPSERT, params: [JSON.stringify(customers)] });
   if (items.length > 0) out.push({ sql: ITEMS_UPSERT, params: [JSON.stringify(items)] });
-  if (changedIds !== undefined) out.push({ sql: QUARANTINE_RESOLVE, params: [now, system, changedIds] });
+  if (changed !== undefined) {
+    if ('ids' in changed) out.push({ sql: QUARANTINE_RESOLVE, params: [now, system, changed.ids] });
+    else out.push({ sql: QUARANTINE_RESOLVE_SINCE, params: [now, system, changed.eventsFrom] });
+  }
   const quarantined = input.quarantined ?? [];
   if (quarantined.length > 0) {
     out.push({ sql: QUARANTINE_UPSERT, params: [JSON.stringify(quarantined.map((q) => [system, q.orderId, q.rawStatus, source, JSON.stringify(q), now, now, runId]))] });
@@ -488,24 +567,43 @@ function sideWrites(input: BatchInput, changed: readonly NormalizedRecord[], cha
   return out;
 }
 
+/** A value as an SQL literal (a string holding NUL as its UTF-8 in hex: SQL text cannot hold NUL). */
+function sqlLiteral(v: SqlValue | undefined): string {
+  if (v === undefined || v === null) return 'NULL';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'NULL';
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'string') {
+    if (v.includes('\u0000')) return `CAST(X'${Buffer.from(v, 'utf8').toString('hex')}' AS TEXT)`;
+    return v.includes("'") ? `'${v.replaceAll("'", "''")}'` : `'${v}'`;
+  }
+  return `X'${v.toString('hex')}'`;
+}
+
 /**
- * Runs the statements, all issued at once so SQLite runs them back to back while this thread carries on;
- * resolves when all are done, with the first failure (in list order) if any.
+ * The statements as SQL text, parameters inlined: small writes go with COMMIT in one round trip
+ * (every statement dispatched on its own costs this thread a hand-off to SQLite's thread).
  */
-async function runAll(db: Db, stmts: readonly Stmt[]): Promise<void> {
-  // Independent tables may run in any order; the quarantine statements keep theirs (resolve, then upsert).
-  const ordered = stmts.filter((s) => s.sql === QUARANTINE_RESOLVE || s.sql === QUARANTINE_UPSERT);
-  const free = stmts.filter((s) => !ordered.includes(s));
-  // A prepared statement runs one call at a time: a repeated statement gets its own copy per occurrence.
-  const seen = new Map<string, number>();
-  const promises: Promise<unknown>[] = free.map((s) => {
-    const copy = seen.get(s.sql) ?? 0;
-    seen.set(s.sql, copy + 1);
-    return db.runCached(copy === 0 ? s.sql : `${s.sql} -- ${copy}`, s.params);
+function script(stmts: readonly Stmt[]): string {
+  return stmts.map((st) => st.sql.replace(/\?(\d+)/g, (_m, n: string) => sqlLiteral(st.params[Number(n) - 1]))).join(';\n');
+}
+
+/**
+ * Runs independent statements (different tables or rows), all issued at once so SQLite runs them back to back
+ * while this thread carries on; resolves with each one's result (in list order), or rejects with the first failure.
+ */
+async function runAll(db: Db, stmts: readonly Stmt[]): Promise<{ lastID: number; changes: number }[]> {
+  const results = await Promise.allSettled(stmts.map((st) => db.runCachedResult(st.sql, st.params)));
+  return results.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
   });
-  promises.push(ordered.reduce<Promise<unknown>>((prev, s) => prev.then(() => db.runCached(s.sql, s.params)), Promise.resolve()));
-  const results = await Promise.allSettled(promises);
-  for (const r of results) if (r.status === 'rejected') throw r.reason;
+}
+
+/** Checks that an events INSERT numbered its rows `base`, `base + 1`, ... as the documents list them. */
+function checkEventIds(result: { lastID: number; changes: number } | undefined, events: EventStmt, base: number): void {
+  if (!result || result.changes !== events.count || result.lastID !== base + events.count - 1) {
+    throw new EventNumberingError(`events got ids up to ${result?.lastID} (${result?.changes} rows), expected ${base}..${base + events.count - 1}`);
+  }
 }
 
 // ---- Commit ------------------------------------------------------------------------------------
@@ -527,39 +625,67 @@ export function applyBatch(db: Db, input: BatchInput): Promise<BatchResult> {
   // transaction and the batch is diffed instead. (Not for a delivery with a dedupe key, checked first.)
   const bulk = p.fresh && !input.dedupeKey && p.fresh.now === input.now && p.fresh.runId === input.runId ? p.fresh : undefined;
   if (bulk) {
-    const stmts: Stmt[] = [ordersInsert(bulk.docs), ...bulk.events.map((g) => eventGroupInsert(g, input.system, input.runId))];
     const counts = new CountDeltas();
     for (const [status, count] of bulk.counts) {
       counts.add('*', status, count);
       counts.add(input.system, status, count);
     }
-    const countStmt = counts.stmt();
-    if (countStmt) stmts.push(countStmt);
-    stmts.push(...sideWrites(input, p.recs, bulk.ids));
+    const side = [...counts.stmts(), ...sideWrites(input, p.recs, { eventsFrom: bulk.eventBase })];
     return db.transaction(
-      async () => {
-        const written = runAll(db, stmts);
+      async (tx) => {
+        const written = runAll(db, [ordersInsert(bulk.docs), bulk.events]);
         const result = bulkResult(input, p);
         try {
-          await written;
+          checkEventIds((await written)[1], bulk.events, bulk.eventBase);
         } catch (err) {
-          if (!isExistingOrder(err)) throw err;
+          // A wrong guess: an order existed, or events were added since the ids were reserved.
+          if (!isExistingOrder(err) && !(err instanceof EventNumberingError)) throw err;
           await db.exec('ROLLBACK TO bulk');
-          return applyDiff(db, input, p);
+          return applyDiff(db, input, p, tx);
         }
+        if (side.length > 0) tx.atCommit(script(side));
         freshShare.set(input.system, 1);
+        lastUnchanged.set(input.system, false);
         return result;
       },
       { savepoint: 'bulk' },
-    );
+    ).catch((err: unknown) => {
+      eventIds.delete(db);
+      throw err;
+    });
   }
-  return db.transaction(async () => {
+  if (!input.dedupeKey && p.recs.length > 0 && lastUnchanged.get(input.system) === true) return applyUnchanged(db, input, p);
+  return applyInTransaction(db, input, p);
+}
+
+function applyInTransaction(db: Db, input: BatchInput, p: PreparedRecords): Promise<BatchResult> {
+  return db.transaction(async (tx) => {
     if (input.dedupeKey) {
       const ins = await db.run('INSERT OR IGNORE INTO inbound_keys (scope, key, at) VALUES (?, ?, ?)', [input.dedupeKey.scope, input.dedupeKey.key, input.now]);
       if (ins.changes === 0) return { ...emptyResult(), duplicate: true };
     }
-    return applyDiff(db, input, p);
+    return applyDiff(db, input, p, tx);
   });
+}
+
+/**
+ * Steady state (the last batch changed nothing): diff before opening a transaction. A batch that changes no
+ * order is a no-op at the state the diff read, so committing only its other writes afterwards (cursor,
+ * quarantine, errors) is the same as committing the batch then: that takes one statement, or one transaction
+ * for several. Otherwise the batch is committed as usual (and diffed again, inside the transaction).
+ */
+async function applyUnchanged(db: Db, input: BatchInput, p: PreparedRecords): Promise<BatchResult> {
+  const row = (await db.allCached<DiffRow>(DIFF, [probeOf(p), viewPath(input.system)]))[0];
+  if ((row?.candidates ?? 0) > 0) {
+    lastUnchanged.set(input.system, false);
+    return applyInTransaction(db, input, p);
+  }
+  const writes = sideWrites(input, [], undefined);
+  const only = writes.length === 1 ? writes[0] : undefined;
+  if (only) await db.runCached(only.sql, only.params);
+  else if (writes.length > 1) await db.transaction(async (tx) => tx.atCommit(script(writes)));
+  freshShare.set(input.system, 0);
+  return { ...emptyResult(), unchanged: p.recs.length };
 }
 
 /** The result of a batch whose orders are all new. */
@@ -583,16 +709,19 @@ const NEW = 1;
 const EXISTING = 2;
 
 /** Diffs the batch against the stored documents and writes what changed (inside the batch's transaction). */
-async function applyDiff(db: Db, input: BatchInput, p: PreparedRecords): Promise<BatchResult> {
+async function applyDiff(db: Db, input: BatchInput, p: PreparedRecords, tx: Transaction): Promise<BatchResult> {
   const result = emptyResult();
   const { system, now, runId } = input;
   const n = p.recs.length;
   const kind = new Uint8Array(n);
   let docs: Record<string, OrderDoc> = {};
+  let lastEventId = 0;
   if (n > 0) {
     const row = (await db.allCached<DiffRow>(DIFF, [probeOf(p), viewPath(system)]))[0];
+    lastEventId = row?.lastEventId ?? 0;
     const fresh = row?.fresh ?? 0;
     freshShare.set(system, fresh / n);
+    lastUnchanged.set(system, (row?.candidates ?? 0) === 0);
     if (fresh === n) {
       kind.fill(NEW);
     } else {
@@ -612,7 +741,9 @@ async function applyDiff(db: Db, input: BatchInput, p: PreparedRecords): Promise
   const f = freshParts(system, now, runId);
   const upserts = new JsonObjectWriter();
   const docUpdates = new JsonObjectWriter();
-  const events = new EventGroups();
+  const events = new EventRows();
+  // Events are numbered from the last id, in the order they are added (see EventRows).
+  const eventBase = lastEventId + 1;
   const changed: NormalizedRecord[] = [];
   for (let i = 0; i < n; i++) {
     const k = kind[i];
@@ -628,7 +759,7 @@ async function applyDiff(db: Db, input: BatchInput, p: PreparedRecords): Promise
     let event = true;
     if (k === NEW) {
       // First sighting of the order: its canonical view is this record.
-      pushFreshDoc(upserts.entry(key), rec, jsonNumber(rec.updatedAt), jsonNumber(rec.amount), f);
+      upserts.add(key, freshDoc(rec, jsonNumber(rec.updatedAt), jsonNumber(rec.amount), f, eventBase + events.count));
       counts.add('*', rec.status, 1);
       counts.add(system, rec.status, 1);
       result.canonicalChanges.push({ orderId: id, from: null, to: rec.status, system, at });
@@ -663,25 +794,34 @@ async function applyDiff(db: Db, input: BatchInput, p: PreparedRecords): Promise
       }
       doc.v[system] = [rec.status, rec.rawStatus, rec.updatedAt, finiteOrNull(rec.amount), rec.currency ?? null];
       doc.n[system] = [now, runId];
+      if (event) doc.e = [...(doc.e ?? []), eventBase + events.count];
       (doc.c[0] === canonical[0] && doc.c[2] === canonical[2] ? docUpdates : upserts).add(key, JSON.stringify(doc));
     }
     result.changed++;
     changed.push(rec);
     if (event) {
-      events.add(from, rec.status, rec.rawStatus, key, jsonNumber(at));
+      events.add(key, from, rec.status, rec.rawStatus, at);
       result.events.push({ orderId: id, system, from, to: rec.status, raw: rec.rawStatus, at, runId });
     }
   }
 
-  const stmts: Stmt[] = [];
+  const eventStmt =
+    events.count > 0
+      ? events.stmt(system, runId, function* () {
+          for (const e of result.events) yield [JSON.stringify(e.orderId), e.from, e.to, e.raw, e.at];
+        })
+      : undefined;
+  const stmts: Stmt[] = eventStmt ? [eventStmt] : [];
   if (upserts.size > 0) stmts.push(ordersUpsert(upserts.finish()));
   if (docUpdates.size > 0) stmts.push(ordersDocUpdate(docUpdates.finish()));
-  if (events.count > MAX_EVENT_GROUPS) stmts.push(eventRowsInsert(result.events, system, runId));
-  else stmts.push(...events.finish().map((g) => eventGroupInsert(g, system, runId)));
-  const countStmt = counts.stmt();
-  if (countStmt) stmts.push(countStmt);
-  stmts.push(...sideWrites(input, changed, changed.length > 0 ? JSON.stringify(changed.map((r) => r.orderId)) : undefined));
-  await runAll(db, stmts);
+  const side = [...counts.stmts(), ...sideWrites(input, changed, changed.length > 0 ? { ids: JSON.stringify(changed.map((r) => r.orderId)) } : undefined)];
+  if (side.length > 0) tx.atCommit(script(side));
+  const results = await runAll(db, stmts);
+  if (eventStmt) {
+    checkEventIds(results[0], eventStmt, eventBase);
+    // These events had no reservation: bulk batches prepared meanwhile numbered theirs wrongly.
+    eventIds.delete(db);
+  }
   return result;
 }
 

@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger.ts';
 import type { OrderEvent, SourceRecord } from '../core/order.ts';
 import type { Settings, SourceSettings } from '../settings/schema.ts';
 import type { Store } from '../store/index.ts';
-import { preparedAt, prepareRecordsAsync, type CanonicalChange } from '../store/sync-store.ts';
+import { preparedAt, prepareRecordsAsync, syncEventIds, type CanonicalChange } from '../store/sync-store.ts';
 import type { Authority } from './canonical.ts';
 import type { SyncMetrics } from './metrics.ts';
 import { compileMapping, normalizeRecords, type StatusMapper } from './normalize.ts';
@@ -164,6 +164,7 @@ export class SyncEngine {
     let pending: Promise<unknown> | undefined;
     try {
       const cursor = await store.runs.getCursor(name);
+      await syncEventIds(store.db);
       const pages = source.pull({
         cursor,
         signal: this.abort.signal,
@@ -174,7 +175,7 @@ export class SyncEngine {
       for await (const page of pages) {
         for (const chunk of this.split(page)) {
           const prepared = this.prepare(cfg, chunk);
-          await prepareRecordsAsync(prepared.records, system, { now: clock.now(), runId });
+          await prepareRecordsAsync(prepared.records, system, { now: clock.now(), runId, db: store.db });
           while (queue.length >= MAX_QUEUED) await queue.shift();
           const previous = pending ?? Promise.resolve();
           pending = previous

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { NormalizedRecord, QuarantinedRecord } from '../../src/core/order.ts';
 import type { CanonicalStatus } from '../../src/core/status.ts';
 import type { Store } from '../../src/store/index.ts';
-import { prepareRecords, type BatchInput, type BatchResult } from '../../src/store/sync-store.ts';
+import { prepareRecords, syncEventIds, type BatchInput, type BatchResult } from '../../src/store/sync-store.ts';
 import type { Authority } from '../../src/sync/canonical.ts';
 import { tempStore } from '../helpers/temp.ts';
 
@@ -36,7 +36,11 @@ interface BatchOptions {
 async function batch(store: Store, system: string, records: NormalizedRecord[], opts: BatchOptions = {}): Promise<BatchResult> {
   const runId = await store.runs.start(system, system, 'test', T0);
   const now = opts.now ?? NOW;
-  if (opts.prepared) prepareRecords(records, system, { now, runId });
+  if (opts.prepared) {
+    // As the engine does: event ids known at the start of a run, records serialized ahead of the commit.
+    await syncEventIds(store.db);
+    prepareRecords(records, system, { now, runId, db: store.db });
+  }
   const input: BatchInput = {
     runId,
     source: system,
@@ -60,8 +64,19 @@ async function eventsOf(store: Store, orderId: string): Promise<[string, string 
   return rows.map((r) => [r.system, r.from_status, r.to_status, r.raw_status]);
 }
 
-/** status_counts (what statusCounts returns) must equal counting the documents themselves. */
+/** Each document's event ids must be exactly its order's rows in events, oldest first. */
+async function assertEventLinks(store: Store): Promise<void> {
+  const docs = await store.db.all<{ order_id: string; e: string }>("SELECT order_id, json(doc -> '$.e') AS e FROM orders ORDER BY order_id");
+  const rows = await store.db.all<{ order_id: string; ids: string }>('SELECT order_id, json_group_array(id) AS ids FROM (SELECT order_id, id FROM events ORDER BY id) GROUP BY order_id ORDER BY order_id');
+  assert.deepEqual(
+    docs.map((d) => [d.order_id, JSON.parse(d.e) as number[]]),
+    rows.map((r) => [r.order_id, JSON.parse(r.ids) as number[]]),
+  );
+}
+
+/** status_counts (what statusCounts returns) must equal counting the documents themselves; event links must hold. */
 async function assertCountsMatch(store: Store): Promise<void> {
+  await assertEventLinks(store);
   const kept = (await store.queries.statusCounts()).map((c) => `${c.system}/${c.status}=${c.count}`).sort();
   const canonical = await store.db.all<{ system: string; status: string; count: number }>("SELECT '*' AS system, status, count(*) AS count FROM orders GROUP BY status");
   const perSystem = await store.db.all<{ system: string; status: string; count: number }>('SELECT system, status, count(*) AS count FROM snapshots GROUP BY system, status');
@@ -118,6 +133,12 @@ for (const prepared of [false, true]) {
     assert.equal(await store.runs.getCursor(sys), 'c1');
     assert.equal(await store.queries.order('B2'), undefined);
     assert.equal((await store.queries.order('B1'))?.status, 'paid');
+    assert.deepEqual(await store.queries.totals(), { orders: 1, snapshots: 1, events: 1 });
+    // The small writes that go with COMMIT fail too: a quarantined record without an order id.
+    const noId = { rawStatus: 'ODD', updatedAt: T0, system: sys, reason: 'unknown_status' } as unknown as QuarantinedRecord;
+    await assert.rejects(batch(store, sys, [rec(sys, 'B4', 'paid', 2)], { cursor: 'c3', prepared, quarantined: [noId] }), /NOT NULL constraint failed: quarantine.order_id/);
+    assert.equal(await store.runs.getCursor(sys), 'c1');
+    assert.equal(await store.queries.order('B4'), undefined);
     assert.deepEqual(await store.queries.totals(), { orders: 1, snapshots: 1, events: 1 });
     await assertCountsMatch(store);
   });
@@ -342,4 +363,105 @@ test('queries: order history in order, status counts per system and canonical', 
     stale.map((r) => r.order_id),
     ['O2'],
   );
+});
+
+test('steady state: a batch that changes nothing commits only its cursor and quarantine, and a change still lands', async (t) => {
+  const { store } = await tempStore(t);
+  const sys = freshSystem('erp');
+  const q = (orderId: string): QuarantinedRecord => ({ orderId, rawStatus: 'ODD', updatedAt: T0, system: sys, reason: 'unknown_status' });
+  await batch(store, sys, [rec(sys, 'T1', 'paid', 1), rec(sys, 'T2', 'paid', 1)], { cursor: 'c1' });
+  // Nothing changed: after this one, the store diffs the next batches before opening a transaction.
+  const same = await batch(store, sys, [rec(sys, 'T1', 'paid', 1)], { cursor: 'c2', now: NOW + 1 });
+  assert.deepEqual([same.changed, same.unchanged], [0, 1]);
+  assert.equal(await store.runs.getCursor(sys), 'c2');
+  const quiet = await batch(store, sys, [rec(sys, 'T1', 'paid', 1), rec(sys, 'T2', 'paid', 1)], { cursor: 'c3', now: NOW + 2, quarantined: [q('T9')] });
+  assert.deepEqual([quiet.changed, quiet.unchanged, quiet.events.length], [0, 2, 0]);
+  assert.equal(await store.runs.getCursor(sys), 'c3');
+  assert.deepEqual(
+    (await store.queries.quarantine()).map((g) => [g.rawStatus, g.orders]),
+    [['ODD', 1]],
+  );
+  // A change after the quiet batches: diffed again inside a transaction, written with its cursor.
+  const moved = await batch(store, sys, [rec(sys, 'T1', 'paid', 1), rec(sys, 'T2', 'shipped', 2), rec(sys, 'T3', 'paid', 2)], { cursor: 'c4', now: NOW + 3 });
+  assert.deepEqual([moved.changed, moved.unchanged], [2, 1]);
+  assert.deepEqual(
+    moved.events.map((e) => [e.orderId, e.from, e.to]),
+    [
+      ['T2', 'paid', 'shipped'],
+      ['T3', null, 'paid'],
+    ],
+  );
+  assert.equal(await store.runs.getCursor(sys), 'c4');
+  // A failing batch in the steady state leaves the cursor alone.
+  await batch(store, sys, [rec(sys, 'T3', 'paid', 2)], { cursor: 'c5', now: NOW + 4 });
+  const bad = { ...rec(sys, 'T4', 'paid', 2), rawStatus: null } as unknown as NormalizedRecord;
+  await assert.rejects(batch(store, sys, [rec(sys, 'T3', 'paid', 2), bad], { cursor: 'c6', now: NOW + 5 }), /NOT NULL/);
+  assert.equal(await store.runs.getCursor(sys), 'c5');
+  await assertCountsMatch(store);
+});
+
+test('bulk event ids reserved ahead: events added meanwhile make the batch fall back, still numbered right', async (t) => {
+  const { store } = await tempStore(t);
+  const sys = freshSystem('gen');
+  await batch(store, sys, [rec(sys, 'R1', 'paid', 1)], { prepared: true });
+  // Reserve ids for the next batch, then let another writer add an event before it commits.
+  const runId = await store.runs.start(sys, sys, 'test', T0);
+  await syncEventIds(store.db);
+  const records = [rec(sys, 'R2', 'paid', 2), rec(sys, 'R3', 'packed', 2)];
+  const prepared = prepareRecords(records, sys, { now: NOW + 1, runId, db: store.db });
+  assert.ok(prepared.fresh, 'prepared as a bulk batch');
+  const other = freshSystem('hook');
+  await batch(store, other, [rec(other, 'R1', 'shipped', 3)], { now: NOW + 1 });
+  const r = await store.applyBatch({ runId, source: sys, system: sys, now: NOW + 1, authority: NO_AUTHORITY, records, quarantined: [], errors: [], cursor: 'r2' });
+  assert.deepEqual([r.changed, r.events.length], [2, 2]);
+  assert.equal(await store.runs.getCursor(sys), 'r2');
+  assert.deepEqual(
+    (await store.queries.order('R3'))?.events.map((e) => [e.system, e.from, e.to]),
+    [[sys, null, 'packed']],
+  );
+  assert.deepEqual(
+    (await store.queries.order('R1'))?.events.map((e) => [e.system, e.to]),
+    [
+      [sys, 'paid'],
+      [other, 'shipped'],
+    ],
+  );
+  await assertCountsMatch(store);
+});
+
+test('event times before 1970 and in the future are kept exactly', async (t) => {
+  const { store } = await tempStore(t);
+  for (const prepared of [true, false]) {
+    const sys = freshSystem('old');
+    const records = [rec(sys, `P${sys}a`, 'paid', 0, { updatedAt: -5 }), rec(sys, `P${sys}b`, 'paid', 0, { updatedAt: -86_400_001 }), rec(sys, `P${sys}c`, 'shipped', 0, { updatedAt: NOW + 99 })];
+    await batch(store, sys, records, { prepared });
+    const rows = await store.db.all<{ order_id: string; at: number; to_status: string }>('SELECT order_id, at, to_status FROM events WHERE system = ? ORDER BY id', [sys]);
+    assert.deepEqual(
+      rows.map((r) => [r.order_id, r.at, r.to_status]),
+      [
+        [`P${sys}a`, -5, 'paid'],
+        [`P${sys}b`, -86_400_001, 'paid'],
+        [`P${sys}c`, NOW, 'shipped'],
+      ],
+    );
+  }
+  await assertCountsMatch(store);
+});
+
+test('events that do not pack (many distinct transitions, odd times) keep their order and links', async (t) => {
+  const { store } = await tempStore(t);
+  for (const prepared of [true, false]) {
+    const sys = freshSystem('wide');
+    const records = Array.from({ length: 70 }, (_v, i) => rec(sys, `W${prepared ? 'b' : 'd'}${i}`, 'paid', i, { rawStatus: `RAW-${i}` }));
+    records.push(rec(sys, `W${prepared ? 'b' : 'd'}-old`, 'paid', 0, { updatedAt: -5 }));
+    const r = await batch(store, sys, records, { prepared });
+    assert.equal(r.events.length, 71);
+    const raws = await store.db.all<{ raw_status: string; at: number }>('SELECT raw_status, at FROM events WHERE system = ? ORDER BY id', [sys]);
+    assert.deepEqual(
+      raws.map((x) => x.raw_status),
+      records.map((x) => x.rawStatus),
+    );
+    assert.equal(raws.at(-1)?.at, -5);
+  }
+  await assertCountsMatch(store);
 });
