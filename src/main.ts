@@ -10,6 +10,7 @@ import { createCustomerChannels } from './notify/channels/from-env.ts';
 import { displayTimeZone } from '../commands/shared.ts';
 import { OrderOpsError } from './core/errors.ts';
 import type { SyncListener } from './sync/engine.ts';
+import type { BatchResult } from './store/sync-store.ts';
 import { consoleAccessFromEnv, createConsoleAdapter, type ConsoleAdapter } from './adapters/console/index.ts';
 import { createSlackAdapter, slackOptionsFromEnv } from './adapters/slack/index.ts';
 import { ChatHub } from './chat/hub.ts';
@@ -111,7 +112,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
 
   const metrics = new SyncMetrics({ defaultMetrics: true });
   const listeners: SyncListener[] = [];
-  const engine = new SyncEngine({ store, settings: effectiveSettings, sources, clock, log, metrics, listeners });
+  // The outbox rows of a batch are written inside that batch's transaction (the notifier is built below).
+  let outbox: ((result: BatchResult) => Promise<void>) | undefined;
+  const engine = new SyncEngine({ store, settings: effectiveSettings, sources, clock, log, metrics, listeners, afterWrite: (result) => outbox?.(result) ?? Promise.resolve() });
   const scheduler = new SyncScheduler(engine, log);
   const http = new HttpServer(log);
   registerHealthRoutes(http, { store, metrics, version: VERSION, sources: () => engine.sourceNames() });
@@ -144,6 +147,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
   });
   listeners.push(domain.detect);
+  outbox = (result) => domain.notifier.afterWrite(result);
   const hub = new ChatHub<BotServices>({
     settings: effectiveSettings,
     posted: store.posted,

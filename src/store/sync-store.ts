@@ -19,6 +19,8 @@ export interface BatchInput {
   processedFile?: ProcessedFile | undefined;
   /** Inbound delivery identity (webhook event id): a second batch with the same key changes nothing. */
   dedupeKey?: { scope: string; key: string } | undefined;
+  /** Runs inside the batch's transaction after its writes (the notification outbox is written here). */
+  afterWrite?: ((result: BatchResult) => Promise<void>) | undefined;
 }
 
 /** A change of an order's canonical (cross-system) status. */
@@ -641,11 +643,14 @@ export function applyBatch(db: Db, input: BatchInput): Promise<BatchResult> {
           // A wrong guess: an order existed, or events were added since the ids were reserved.
           if (!isExistingOrder(err) && !(err instanceof EventNumberingError)) throw err;
           await db.exec('ROLLBACK TO bulk');
-          return applyDiff(db, input, p, tx);
+          const diffed = await applyDiff(db, input, p, tx);
+          await input.afterWrite?.(diffed);
+          return diffed;
         }
         if (side.length > 0) tx.atCommit(script(side));
         freshShare.set(input.system, 1);
         lastUnchanged.set(input.system, false);
+        await input.afterWrite?.(result);
         return result;
       },
       { savepoint: 'bulk' },
@@ -664,7 +669,9 @@ function applyInTransaction(db: Db, input: BatchInput, p: PreparedRecords): Prom
       const ins = await db.run('INSERT OR IGNORE INTO inbound_keys (scope, key, at) VALUES (?, ?, ?)', [input.dedupeKey.scope, input.dedupeKey.key, input.now]);
       if (ins.changes === 0) return { ...emptyResult(), duplicate: true };
     }
-    return applyDiff(db, input, p, tx);
+    const result = await applyDiff(db, input, p, tx);
+    await input.afterWrite?.(result);
+    return result;
   });
 }
 

@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger.ts';
 import type { OrderEvent, SourceRecord } from '../core/order.ts';
 import type { Settings, SourceSettings } from '../settings/schema.ts';
 import type { Store } from '../store/index.ts';
-import { preparedAt, prepareRecordsAsync, syncEventIds, type CanonicalChange } from '../store/sync-store.ts';
+import { preparedAt, prepareRecordsAsync, syncEventIds, type BatchResult, type CanonicalChange } from '../store/sync-store.ts';
 import type { Authority } from './canonical.ts';
 import type { SyncMetrics } from './metrics.ts';
 import { compileMapping, normalizeRecords, type StatusMapper } from './normalize.ts';
@@ -55,6 +55,8 @@ export interface SyncEngineDeps {
   log: Logger;
   metrics?: SyncMetrics;
   listeners?: SyncListener[];
+  /** Runs inside every batch's transaction after its writes (the notification outbox). */
+  afterWrite?: (result: BatchResult) => Promise<void>;
 }
 
 interface Counters {
@@ -275,6 +277,7 @@ export class SyncEngine {
       cursor: page.cursor,
       processedFile: page.processedFile,
       dedupeKey,
+      afterWrite: this.deps.afterWrite,
     });
     if (result.duplicate) return result;
     counters.fetched += page.records.length + page.errors.length;
