@@ -1,9 +1,9 @@
 // The conversation's chat over wechaty: the channel's reachability, free text said to the contact, replies routed in.
-import type { Contact, Wechaty } from 'wechaty';
+import type { Wechaty } from 'wechaty';
 import { describeError, PermanentError, RetryableError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Recipient } from '../core/notify.ts';
-import { createWechatyChannel, onCustomerReply } from '../notify/channels/wechaty.ts';
+import { createWechatyChannel, findContact, onCustomerReply } from '../notify/channels/wechaty.ts';
 import type { ConversationService, ReplyResult } from './service.ts';
 import type { ChatWithCustomer } from './types.ts';
 
@@ -23,19 +23,6 @@ export function createWechatyChat(bot: Wechaty, log: Logger): ChatWithCustomer {
       }
     },
   };
-}
-
-// Same rules as the wechaty channel: an id is checked against the puppet's list first (an unknown id makes wechaty
-// emit a bot error), and a name shared by two people is never guessed.
-async function findContact(bot: Wechaty, ref: string): Promise<Contact> {
-  const ids = await bot.puppet.contactList();
-  const direct = ids.includes(ref) ? await bot.Contact.find({ id: ref }) : undefined;
-  if (direct) return direct;
-  const people = (await bot.Contact.findAll(ref)).filter((c) => c.type() === bot.Contact.Type.Individual && !c.self());
-  if (people.length > 1) throw new PermanentError('recipient.ambiguous', `${people.length} contacts match the wechaty name`);
-  const found = people[0];
-  if (!found) throw new PermanentError('recipient.unreachable', 'no wechaty contact with that id or name');
-  return found;
 }
 
 /** Routes every one-to-one text the bot receives to `service.onReply`; returns an unsubscribe. */

@@ -44,7 +44,8 @@ export function createWechatyChannel(opts: WechatyChannelOptions): CustomerChann
 
 // Looking up an unknown id through Contact.find/findAll makes wechaty emit a bot-level error (and mark the id
 // dirty), so an id is first checked against the puppet's contact list.
-async function findContact(bot: Wechaty, ref: string): Promise<Contact> {
+/** The one person a wechaty id or name refers to; PermanentError when none or several match. */
+export async function findContact(bot: Wechaty, ref: string): Promise<Contact> {
   const ids = await bot.puppet.contactList();
   const direct = ids.includes(ref) ? await bot.Contact.find({ id: ref }) : undefined;
   if (direct) return direct;
