@@ -119,3 +119,27 @@ export function redactUrl(url: string): string {
     return '<invalid url>';
   }
 }
+
+/** Retry and timeout options a source's settings give, shared by the HTTP-based sources. */
+export interface SourceHttpSettings {
+  headers: Record<string, string>;
+  timeoutMs?: number | undefined;
+  retries?: number | undefined;
+  retryBaseMs?: number | undefined;
+  retryMaxMs?: number | undefined;
+}
+
+/** Builds the per-request HttpOptions of a source from its settings and the pull's clock, log and signal. */
+export function sourceHttpOptions(settings: SourceHttpSettings, random?: () => number): (ctx: { clock: Clock; log: Logger; signal?: AbortSignal }) => HttpOptions {
+  return (ctx) => ({
+    clock: ctx.clock,
+    log: ctx.log,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    headers: settings.headers,
+    ...(settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs }),
+    ...(settings.retries === undefined ? {} : { retries: settings.retries }),
+    ...(settings.retryBaseMs === undefined ? {} : { baseDelayMs: settings.retryBaseMs }),
+    ...(settings.retryMaxMs === undefined ? {} : { maxDelayMs: settings.retryMaxMs }),
+    ...(random ? { random } : {}),
+  });
+}

@@ -3,7 +3,7 @@ import type { CanonicalStatus } from '../../core/status.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { SourceSettings } from '../../settings/schema.ts';
-import { requestJson, type HttpOptions } from '../http-client.ts';
+import { requestJson, sourceHttpOptions, type HttpOptions } from '../http-client.ts';
 import { compileFields, asNumber, asText, extractRecord, formatSince } from './http-json-extract.ts';
 import { httpJsonOptionsSchema, type HttpJsonOptions } from './http-json-options.ts';
 import { compileJsonPath, firstMatch } from './json-path.ts';
@@ -43,17 +43,7 @@ export function createHttpJsonSource(settings: SourceSettings, deps: SourceDeps)
   const nextCursorPath = pagination.type === 'cursor' ? compileJsonPath(pagination.nextCursorPath) : undefined;
   const totalPath = pagination.type === 'page' && pagination.totalPath ? compileJsonPath(pagination.totalPath) : undefined;
 
-  const http = (ctx: { clock: Clock; log: Logger; signal?: AbortSignal }): HttpOptions => ({
-    clock: ctx.clock,
-    log: ctx.log,
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-    headers,
-    timeoutMs: opts.timeoutMs,
-    retries: opts.retries,
-    baseDelayMs: opts.retryBaseMs,
-    maxDelayMs: opts.retryMaxMs,
-    ...(deps.random ? { random: deps.random } : {}),
-  });
+  const http = sourceHttpOptions({ headers, timeoutMs: opts.timeoutMs, retries: opts.retries, retryBaseMs: opts.retryBaseMs, retryMaxMs: opts.retryMaxMs }, deps.random);
 
   const selectRecords = (body: unknown): unknown[] => {
     const found = recordsPath(body);

@@ -4,7 +4,7 @@ import { PermanentError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { CanonicalStatus } from '../../core/status.ts';
 import type { SourceSettings } from '../../settings/schema.ts';
-import { requestJson, type HttpOptions } from '../http-client.ts';
+import { requestJson, sourceHttpOptions, type HttpOptions } from '../http-client.ts';
 import { parseTimeCursor } from './http-json.ts';
 import { UNKNOWN_OPTION, httpRetryOptions, httpUrl } from './http-json-options.ts';
 import { parseSourceOptions, readSecret } from './options.ts';
@@ -42,17 +42,7 @@ export function createShopifySource(settings: SourceSettings, deps: SourceDeps):
   // Our id → Shopify's numeric id, learnt while pulling, so a push rarely needs a lookup.
   const ids = new Map<string, string>();
 
-  const http = (ctx: { clock: Clock; log: Logger; signal?: AbortSignal }): HttpOptions => ({
-    clock: ctx.clock,
-    log: ctx.log,
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-    headers,
-    timeoutMs: opts.timeoutMs,
-    retries: opts.retries,
-    baseDelayMs: opts.retryBaseMs,
-    maxDelayMs: opts.retryMaxMs,
-    ...(deps.random ? { random: deps.random } : {}),
-  });
+  const http = sourceHttpOptions({ headers, timeoutMs: opts.timeoutMs, retries: opts.retries, retryBaseMs: opts.retryBaseMs, retryMaxMs: opts.retryMaxMs }, deps.random);
 
   const remember = (orderId: string, shopifyId: string): void => {
     ids.delete(orderId);
