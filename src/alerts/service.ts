@@ -1,22 +1,15 @@
 // What /alerts, /silence and the card's silence button may do: narrow, platform-free.
 import { CARD_SILENCE_HOURS } from '../../cards/alert.ts';
+import type { AlertListGroup } from '../../cards/alert-list.ts';
 import type { Actor } from '../core/chat.ts';
 import type { Clock } from '../core/clock.ts';
-import type { FindingKind } from '../detect/types.ts';
 import { isFindingKind, parseGroupKey, type Matchers } from './labels.ts';
 import type { AlertPipeline } from './pipeline.ts';
 import { SilenceStore, type SettingsWriter, type Silence } from './silences.ts';
 
-/** One firing group as /alerts lists it. */
-export interface AlertGroupSummary {
+/** One firing group as /alerts lists it: the card's row plus the group's key. */
+export interface AlertGroupSummary extends AlertListGroup {
   groupKey: string;
-  kind: FindingKind;
-  source?: string | undefined;
-  shop?: string | undefined;
-  active: number;
-  silenced: number;
-  inhibited: number;
-  startsAt: number;
 }
 
 /** Alert operations for commands and buttons. */

@@ -1,7 +1,7 @@
 // The append-only audit log: every command, click, state change and executor result, hash-chained.
 import type { Clock } from '../core/clock.ts';
 import type { Db } from '../store/db.ts';
-import { canonicalJson, GENESIS_HASH, hashAuditRow } from './hash.ts';
+import { canonicalJson, GENESIS_HASH, hashAuditRow, type AuditRowContent } from './hash.ts';
 
 /** What happened, as the caller describes it. */
 export interface AuditEntry {
@@ -18,13 +18,7 @@ export interface AuditEntry {
 }
 
 /** A stored audit row. */
-export interface AuditRecord {
-  id: number;
-  at: number;
-  actor: string | null;
-  type: string;
-  subject: string;
-  action: string;
+export interface AuditRecord extends Omit<AuditRowContent, 'data'> {
   data: Record<string, unknown>;
   prevHash: string;
   hash: string;

@@ -59,15 +59,7 @@ export interface SyncEngineDeps {
   afterWrite?: (result: BatchResult) => Promise<void>;
 }
 
-interface Counters {
-  fetched: number;
-  changed: number;
-  unchanged: number;
-  stale: number;
-  quarantined: number;
-  errors: number;
-  events: number;
-}
+type Counters = Pick<RunSummary, 'fetched' | 'changed' | 'unchanged' | 'stale' | 'quarantined' | 'errors' | 'events'>;
 
 const zero = (): Counters => ({ fetched: 0, changed: 0, unchanged: 0, stale: 0, quarantined: 0, errors: 0, events: 0 });
 

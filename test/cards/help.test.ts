@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildHelpCard, formatUsage } from '../../cards/help.ts';
-import { buildTasksCard } from '../../cards/tasks.ts';
 import { cardButtons } from '../../src/core/card.ts';
 import type { CommandInfo } from '../../src/core/command.ts';
 import { getT, SUPPORTED_LANGUAGES } from '../../src/core/i18n.ts';
