@@ -187,6 +187,11 @@ export const CARD_SAMPLES: CardSample[] = [
   { name: 'sync-one-failed', build: (t) => buildSyncSummaryCard({ summaries: [run({ source: 'shopify', status: 'failed', fetched: 50, changed: 50, unchanged: 0, error: 'http.401: invalid API key for shop +86 13812345678', errorCode: 'http.401' })], source: 'shopify', finishedAt: min(30) }, t) },
   { name: 'sync-no-sources', build: (t) => buildSyncSummaryCard({ summaries: [], finishedAt: min(40) }, t) },
   {
+    name: 'sync-switched',
+    build: (t) =>
+      buildSyncSummaryCard({ summaries: [run({ source: 'erp-backup', runId: 46, system: 'erp', trigger: 'switched:erp', fetched: 96, changed: 5, unchanged: 91, switchedFrom: 'erp' }), run({ source: 'wms', runId: 47 })], finishedAt: min(50), timeZone: SH }, t),
+  },
+  {
     name: 'status-overview',
     build: (t) =>
       buildStatusCard(
@@ -216,6 +221,21 @@ export const CARD_SAMPLES: CardSample[] = [
   },
   { name: 'status-healthy', build: (t) => buildStatusCard({ counts: [{ system: '*', status: 'completed', count: 1 }, { system: 'erp', status: 'completed', count: 1 }], stuck: [], quarantine: [], now: min(800) }, t) },
   { name: 'status-empty', build: (t) => buildStatusCard({ counts: [], stuck: [], quarantine: [], now: min(0) }, t) },
+  {
+    name: 'status-switched',
+    build: (t) =>
+      buildStatusCard(
+        {
+          counts: [{ system: '*', status: 'shipped', count: 12 }, { system: 'erp', status: 'shipped', count: 12 }, { system: 'wms', status: 'shipped', count: 12 }],
+          stuck: [],
+          quarantine: [],
+          switches: [{ source: 'erp', fallback: 'erp-backup', since: min(700) }],
+          now: min(800),
+          timeZone: SH,
+        },
+        t,
+      ),
+  },
   { name: 'help-viewer', build: (t) => buildHelpCard({ commands: CATALOG, role: 'viewer' }, t) },
   { name: 'help-agent', build: (t) => buildHelpCard({ commands: CATALOG, role: 'agent' }, t) },
   { name: 'help-order', build: (t) => buildHelpCard({ commands: CATALOG, role: 'viewer', detail: CATALOG[0] }, t) },

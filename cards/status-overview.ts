@@ -3,7 +3,7 @@ import type { TFunction } from 'i18next';
 import { card, type Card, type Severity } from '../src/core/card.ts';
 import { CANONICAL_STATUSES, type CanonicalStatus } from '../src/core/status.ts';
 import type { QuarantineGroup, StatusCount } from '../src/store/queries.ts';
-import { cardLocale, formatCount, formatTime, statusLabel } from './format.ts';
+import { cardLocale, code, formatCount, formatTime, statusLabel } from './format.ts';
 
 /** Re-reads the counts and updates the card in place (role viewer; value unused). */
 export const REFRESH_STATUS = 'status.refresh';
@@ -14,15 +14,18 @@ export interface StatusOverviewView {
   counts: readonly StatusCount[];
   stuck: readonly { status: CanonicalStatus; count: number; limitHours: number }[];
   quarantine: readonly QuarantineGroup[];
+  /** Sources switched to their fallback (pulled in their place until someone restores them). */
+  switches?: readonly { source: string; fallback: string; since: number }[] | undefined;
   now: number;
   timeZone?: string | undefined;
 }
 
-/** Header colour: danger when statuses are quarantined, warning when orders are stuck, else success. */
+/** Header colour: danger when statuses are quarantined, warning when orders are stuck or a source runs on its fallback, else success. */
 export function statusSeverity(view: StatusOverviewView): Severity {
-  if (view.counts.length === 0 && view.quarantine.length === 0) return 'info';
+  const switched = (view.switches ?? []).length > 0;
+  if (view.counts.length === 0 && view.quarantine.length === 0 && !switched) return 'info';
   if (view.quarantine.length > 0) return 'danger';
-  return view.stuck.some((s) => s.count > 0) ? 'warning' : 'success';
+  return switched || view.stuck.some((s) => s.count > 0) ? 'warning' : 'success';
 }
 
 function hours(n: number, locale: string): string {
@@ -41,6 +44,15 @@ export function buildStatusCard(view: StatusOverviewView, t: TFunction): Card {
   const updated = t('cards:common.updated', { time: formatTime(view.now, locale, view.timeZone), zone: view.timeZone ?? 'UTC' });
 
   if (severity === 'info') return b.text(t('cards:overview.empty')).actions([refresh]).context(updated).build();
+
+  const switches = view.switches ?? [];
+  if (switches.length > 0) {
+    // First on the card: while switched, a source's own system is not read at all.
+    b.text(`**${t('cards:overview.switched')}**`);
+    b.list(switches.map((s) => t('cards:overview.switchedItem', { source: s.source, fallback: s.fallback, time: formatTime(s.since, locale, view.timeZone) })));
+    b.context(t('cards:overview.switchedHint', { commands: switches.map((s) => code(`/sync ${s.source} restore`)).join(', ') }));
+    b.divider();
+  }
 
   if (view.counts.length > 0) {
     const systems = [...new Set(view.counts.filter((c) => c.system !== '*').map((c) => c.system))].sort();

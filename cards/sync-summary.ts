@@ -58,7 +58,8 @@ export function buildSyncSummaryCard(view: SyncSummaryView, t: TFunction): Card 
     { label: t('cards:sync.field.totals'), value: t('cards:sync.totals', { fetched: formatCount(sum('fetched'), locale), changed: formatCount(sum('changed'), locale) }) },
   ]);
   const cols = ['source', 'result', 'fetched', 'changed', 'unchanged', 'quarantined', 'errors', 'duration'].map((c) => t(`cards:sync.col.${c}`));
-  const rows = summaries.flatMap((s) => [row(t, s, locale, s.source), ...(s.fallback ? [row(t, s.fallback, locale, t('cards:sync.fallbackRow', { source: s.fallback.source }))] : [])]);
+  const name = (s: RunSummary): string => (s.switchedFrom ? t('cards:sync.switchedRow', { source: s.switchedFrom, fallback: s.source }) : s.source);
+  const rows = summaries.flatMap((s) => [row(t, s, locale, name(s)), ...(s.fallback ? [row(t, s.fallback, locale, t('cards:sync.fallbackRow', { source: s.fallback.source }))] : [])]);
   b.table(cols, rows);
 
   const notes: string[] = [];
@@ -66,6 +67,7 @@ export function buildSyncSummaryCard(view: SyncSummaryView, t: TFunction): Card 
     notes.push(t('cards:sync.failedNote', { source: s.source, error: code(redactText(s.error ?? s.errorCode ?? '?')) }));
     notes.push(s.fallback ? t('cards:sync.fallbackNote', { fallback: s.fallback.source, result: t(`cards:sync.result.${s.fallback.status}`) }) : t('cards:sync.noFallback', { source: s.source }));
   }
+  for (const s of summaries) if (s.switchedFrom) notes.push(t('cards:sync.switchedNote', { source: s.switchedFrom, fallback: s.source, command: code(`/sync ${s.switchedFrom} restore`) }));
   if (sum('quarantined') > 0) notes.push(t('cards:sync.quarantinedNote', { count: sum('quarantined') }));
   if (sum('errors') > 0) notes.push(t('cards:sync.errorsNote', { count: sum('errors') }));
   if (summaries.some((s) => s.joined)) notes.push(t('cards:sync.joinedNote'));

@@ -5,6 +5,7 @@ import type { Language } from '../src/core/i18n.ts';
 import type { CanonicalStatus } from '../src/core/status.ts';
 import type { FindingRecord } from '../src/store/findings.ts';
 import type { OrderDetail, QuarantineGroup, StatusCount } from '../src/store/queries.ts';
+import type { SourceSwitch } from '../src/store/source-switches.ts';
 import type { AlertBotServices } from '../src/alerts/service.ts';
 import type { NotifyBotServices } from '../src/notify/index.ts';
 import type { RunSummary } from '../src/sync/engine.ts';
@@ -37,6 +38,10 @@ export interface CoreBotServices {
     sourceNames(): string[];
     /** Runs one source (or all when undefined); runs already under way are joined. */
     run(source: string | undefined, trigger: string): Promise<RunSummary[]>;
+    /** Sources switched to their fallback (pulled instead of them until restored). */
+    switches(): Promise<SourceSwitch[]>;
+    /** Ends the switch of `source` and pulls it once; undefined (and nothing run) when it was not switched. */
+    restore(source: string, trigger: string): Promise<{ ended: SourceSwitch; summary: RunSummary } | undefined>;
   };
   prefs: {
     /** Remembers the person's language for bot replies. */

@@ -6,8 +6,8 @@ import { displayTimeZone } from './shared.ts';
 
 /** Reads the counts; returns the overview card, built in whichever language it is shown in. */
 export async function readStatusOverview(services: BotServices): Promise<CardFactory> {
-  const [counts, stuck, quarantine] = await Promise.all([services.orders.statusCounts(), services.orders.stuckCounts(), services.orders.quarantine()]);
-  const view = { counts, stuck, quarantine, now: services.clock.now(), timeZone: displayTimeZone() };
+  const [counts, stuck, quarantine, switches] = await Promise.all([services.orders.statusCounts(), services.orders.stuckCounts(), services.orders.quarantine(), services.sync.switches()]);
+  const view = { counts, stuck, quarantine, switches, now: services.clock.now(), timeZone: displayTimeZone() };
   return (t) => buildStatusCard(view, t);
 }
 

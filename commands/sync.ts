@@ -1,7 +1,8 @@
 // /sync [source]: runs a sync, then posts the summary card; Run again re-runs and updates that card in place.
+// /sync <source> restore: ends a switch to the source's fallback and pulls the source itself again.
 import type { TFunction } from 'i18next';
 import { ALL_SOURCES, buildSyncSummaryCard, RERUN_SYNC } from '../cards/sync-summary.ts';
-import type { ActionDefinition, CardFactory, CommandDefinition } from '../src/core/command.ts';
+import type { ActionDefinition, CardFactory, CommandContext, CommandDefinition } from '../src/core/command.ts';
 import type { BotServices } from './services.ts';
 import { displayTimeZone } from './shared.ts';
 
@@ -26,14 +27,43 @@ export async function runSync(services: BotServices, source: string | undefined)
   return { card: (t) => buildSyncSummaryCard(view, t), runId: summaries[0]?.runId };
 }
 
-/** `/sync [source]` (agent). */
+/** The word that turns `/sync` into a restore (`/sync erp restore`; `/sync restore erp` is read the same). */
+export const RESTORE_WORD = 'restore';
+
+/** `/sync <source> restore`: ends the source's switch to its fallback and pulls it once; the summary card follows. */
+async function restoreSource(ctx: CommandContext<BotServices>, typed: string | undefined): Promise<void> {
+  const picked = pickSource(ctx.services, ctx.t, typed);
+  if (!picked.ok) return ctx.ephemeral(picked.message);
+  const source = picked.source;
+  if (source === undefined) {
+    const switched = await ctx.services.sync.switches();
+    return ctx.ephemeral(ctx.t('bot:sync.restoreWhich', { example: switched[0]?.source ?? ctx.services.sync.sourceNames()[0] ?? 'erp' }));
+  }
+  const restored = await ctx.services.sync.restore(source, 'chat');
+  if (!restored) return ctx.ephemeral(ctx.t('bot:sync.notSwitched', { source }));
+  await ctx.ephemeral(ctx.t('bot:sync.restored', { source, fallback: restored.ended.fallback }));
+  const view = { summaries: [restored.summary], source, finishedAt: ctx.services.clock.now(), timeZone: displayTimeZone() };
+  await ctx.postTracked(`sync:${restored.summary.runId}`, (t) => buildSyncSummaryCard(view, t));
+}
+
+/** `/sync [source] [restore]` (agent). */
 export const syncCommand: CommandDefinition<BotServices> = {
   name: 'sync',
   helpKey: 'cmd.sync',
-  args: [{ name: 'source', required: false }],
+  args: [
+    { name: 'source', required: false },
+    { name: RESTORE_WORD, required: false },
+  ],
   role: 'agent',
   async handler(ctx) {
-    const picked = pickSource(ctx.services, ctx.t, ctx.args.source);
+    const { source: first, [RESTORE_WORD]: second } = ctx.args;
+    if (second !== undefined) {
+      if (second === RESTORE_WORD) return restoreSource(ctx, first);
+      if (first === RESTORE_WORD) return restoreSource(ctx, second);
+      return ctx.ephemeral(ctx.t('bot:sync.restoreWhich', { example: first ?? 'erp' }));
+    }
+    if (first === RESTORE_WORD && !ctx.services.sync.sourceNames().includes(RESTORE_WORD)) return restoreSource(ctx, undefined);
+    const picked = pickSource(ctx.services, ctx.t, first);
     if (!picked.ok) return ctx.ephemeral(picked.message);
     await ctx.ephemeral(picked.source ? ctx.t('bot:sync.startedOne', { source: picked.source }) : ctx.t('bot:sync.started'));
     const { card, runId } = await runSync(ctx.services, picked.source);

@@ -20,6 +20,12 @@ export function createBotServices(deps: { store: Store; engine: SyncEngine; sett
     sync: {
       sourceNames: () => engine.sourceNames(),
       run: async (source, trigger) => (source === undefined ? engine.runAll({ trigger }) : [await engine.run(source, { trigger })]),
+      switches: () => engine.switches(),
+      restore: async (source, trigger) => {
+        if (!(await store.switches.get(source))) return undefined;
+        const { ended, summary } = await engine.restore(source, { trigger });
+        return ended ? { ended, summary } : undefined;
+      },
     },
     prefs: {
       setLanguage: async (actor, language) => {

@@ -11,16 +11,17 @@ export const ERP_VOCABULARY: Readonly<Record<string, CanonicalStatus>> = {
 };
 
 const statusBody = z.object({ status: z.string().min(1) });
+const priceBody = z.object({ amount: z.number().finite().min(0), currency: z.string().regex(/^[A-Za-z]{3}$/).optional() });
 
 /** The ERP's JSON for one order: nested, so sources need real JSON paths. */
-export function erpRecord(order: DemoOrder, view: { state: { status: string }; updatedAt: number }): Record<string, unknown> {
+export function erpRecord(order: DemoOrder, view: { state: { status: string; amount?: number | undefined }; updatedAt: number }): Record<string, unknown> {
   const c = order.customer;
   return {
     order_no: order.orderId,
     state: { name: view.state.status },
     created: isoUtc(order.createdAt),
     modified: isoUtc(view.updatedAt),
-    pay: { amount: order.amount, currency: order.currency, method: c.region === 'CN' ? 'wechat_pay' : 'card' },
+    pay: { amount: view.state.amount ?? order.amount, currency: order.currency, method: c.region === 'CN' ? 'wechat_pay' : 'card' },
     buyer: {
       id: c.id, name: c.name, mobile: c.phone, email: c.email, wechat: { openid: c.openid },
       lang: c.language, tz: c.timeZone, notify_via: c.preferredChannel,
@@ -29,7 +30,7 @@ export function erpRecord(order: DemoOrder, view: { state: { status: string }; u
   };
 }
 
-/** Serves /erp/api/...: bearer-token auth, page pagination, status push. */
+/** Serves /erp/api/...: bearer-token auth, page pagination, status push, price (amount) push. */
 export function handleErp(world: DemoWorld, token: string, req: DemoRequest): DemoResponse {
   if (req.headers.authorization !== `Bearer ${token}`) return json(401, { error: 'unauthorized', message: 'missing or invalid bearer token' });
   if (req.method === 'GET' && req.path === '/erp/api/orders') return listOrders(world, req);
@@ -41,6 +42,8 @@ export function handleErp(world: DemoWorld, token: string, req: DemoRequest): De
   }
   const push = /^\/erp\/api\/orders\/([^/]+)\/status$/.exec(req.path);
   if (req.method === 'POST' && push?.[1]) return pushStatus(world, decodeURIComponent(push[1]), req);
+  const price = /^\/erp\/api\/orders\/([^/]+)\/price$/.exec(req.path);
+  if (req.method === 'POST' && price?.[1]) return pushPrice(world, decodeURIComponent(price[1]), req);
   return json(404, { error: 'not_found' });
 }
 
@@ -74,6 +77,19 @@ function pushStatus(world: DemoWorld, orderId: string, req: DemoRequest): DemoRe
   const canonical = ERP_VOCABULARY[body.data.status];
   if (!canonical) return json(422, { error: 'unknown_status', message: `unknown status ${body.data.status}` });
   world.push('erp', order, { rank: STATUS_RANK[canonical], set: { status: body.data.status }, terminal: canonical === 'cancelled' });
+  const view = world.erp(order, req.now);
+  return json(200, view ? erpRecord(order, view) : {});
+}
+
+function pushPrice(world: DemoWorld, orderId: string, req: DemoRequest): DemoResponse {
+  const order = world.findOrder(orderId, req.now);
+  if (!order || !world.erp(order, req.now)) return json(404, { error: 'not_found', message: `no order ${orderId}` });
+  const body = priceBody.safeParse(req.body);
+  if (!body.success) return json(400, { error: 'invalid body', message: 'expected {"amount": <number ≥ 0>, "currency": "<ISO code>"}' });
+  if (body.data.currency !== undefined && body.data.currency.toUpperCase() !== order.currency) {
+    return json(422, { error: 'currency_mismatch', message: `order ${orderId} is in ${order.currency}, not ${body.data.currency}` });
+  }
+  world.setErpAmount(order, Math.round(body.data.amount * 100) / 100);
   const view = world.erp(order, req.now);
   return json(200, view ? erpRecord(order, view) : {});
 }

@@ -56,6 +56,8 @@ export function demoSourceSettings(baseUrl: string, syncEverySeconds: number): S
             refund_requested: '退款中', refunded: '已退款', returned: '已退货', exception: '物流异常',
           },
         },
+        // Price corrections approved on a task are written here (amount in the order's currency).
+        pushPrice: { url: `${baseUrl}/erp/api/orders/{id}/price`, method: 'POST', amountField: 'amount', currencyField: 'currency' },
       },
     },
     {

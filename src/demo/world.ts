@@ -74,6 +74,8 @@ export class DemoWorld {
   private readonly cache = new Map<number, DemoOrder>();
   private readonly customers = new Map<number, DemoCustomer>();
   private readonly pushed = new Map<number, Pushed>();
+  // Amounts written to the ERP (price corrections), by order index: the latest wins from its time on.
+  private readonly erpAmounts = new Map<number, { amount: number; at: number }>();
   private evictedBelow = 0;
 
   constructor(opts: WorldOptions) {
@@ -157,9 +159,19 @@ export class DemoWorld {
     return TROUBLE_KINDS[slot] ?? null;
   }
 
-  /** What the ERP shows for `order` at `now` (always exists once the order does). */
-  erp(order: DemoOrder, now = this.now()): SystemView<{ status: string }> | undefined {
-    return foldPatches(order.planned.erp, this.pushed.get(order.index)?.erp, now);
+  /** What the ERP shows for `order` at `now` (always exists once the order does); `amount` once one was written. */
+  erp(order: DemoOrder, now = this.now()): SystemView<{ status: string; amount?: number }> | undefined {
+    const view = foldPatches(order.planned.erp, this.pushed.get(order.index)?.erp, now);
+    const priced = this.erpAmounts.get(order.index);
+    if (!view || !priced || priced.at > now) return view;
+    // A written amount is a change: incremental pulls see the order again.
+    return { state: { ...view.state, amount: priced.amount }, updatedAt: Math.max(view.updatedAt, priced.at) };
+  }
+
+  /** Records an amount written to the ERP by a client; later pulls show it. */
+  setErpAmount(order: DemoOrder, amount: number): void {
+    const previous = this.erpAmounts.get(order.index);
+    this.erpAmounts.set(order.index, { amount, at: Math.max(this.now(), previous?.at ?? 0) });
   }
 
   /** What the WMS shows at `now`: nothing until the paid order reaches the warehouse. */
@@ -200,6 +212,7 @@ export class DemoWorld {
     for (let i = this.evictedBelow; i < lo; i++) {
       this.cache.delete(i);
       this.pushed.delete(i);
+      this.erpAmounts.delete(i);
     }
     this.evictedBelow = Math.max(this.evictedBelow, lo);
   }

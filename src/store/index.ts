@@ -7,6 +7,7 @@ import { migrateModules } from './modules.ts';
 import { PostedCardsRepo } from './posted-cards.ts';
 import { OrderQueries } from './queries.ts';
 import { RunsRepo } from './runs.ts';
+import { SourceSwitchesRepo } from './source-switches.ts';
 import { applyBatch, type BatchInput, type BatchResult } from './sync-store.ts';
 
 export type { BatchInput, BatchResult } from './sync-store.ts';
@@ -17,12 +18,15 @@ export class Store {
   readonly findings: FindingsRepo;
   readonly queries: OrderQueries;
   readonly posted: PostedCardsRepo;
+  /** Sources switched to their fallback (SyncEngine.switchToFallback). */
+  readonly switches: SourceSwitchesRepo;
 
   private constructor(readonly db: Db) {
     this.runs = new RunsRepo(db);
     this.findings = new FindingsRepo(db);
     this.queries = new OrderQueries(db);
     this.posted = new PostedCardsRepo(db);
+    this.switches = new SourceSwitchesRepo(db);
   }
 
   /** Opens the database file (creating its folder) and applies pending migrations. */

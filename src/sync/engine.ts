@@ -1,9 +1,10 @@
 import type { Clock } from '../core/clock.ts';
-import { describeError, OrderOpsError, UserError } from '../core/errors.ts';
+import { describeError, OrderOpsError, PermanentError, UserError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { OrderEvent, SourceRecord } from '../core/order.ts';
 import type { Settings, SourceSettings } from '../settings/schema.ts';
 import type { Store } from '../store/index.ts';
+import type { SourceSwitch } from '../store/source-switches.ts';
 import { preparedAt, prepareRecordsAsync, syncEventIds, type BatchResult, type CanonicalChange } from '../store/sync-store.ts';
 import type { Authority } from './canonical.ts';
 import type { SyncMetrics } from './metrics.ts';
@@ -31,6 +32,8 @@ export interface RunSummary {
   fallback?: RunSummary | undefined;
   /** True when the caller joined a run that was already under way. */
   joined?: boolean | undefined;
+  /** Set when the source asked for is switched to its fallback: this is the fallback's run, made in its place. */
+  switchedFrom?: string | undefined;
 }
 
 /** Progress of a run, for TTY progress bars. */
@@ -81,13 +84,44 @@ export class SyncEngine {
     return this.running.has(source);
   }
 
-  /** Runs one source now; a run already under way is joined, never overlapped. */
+  /** Runs one source now (its fallback instead while it is switched); a run already under way is joined, never overlapped. */
   run(source: string, opts: { trigger?: string; onProgress?: (p: RunProgress) => void } = {}): Promise<RunSummary> {
     const inFlight = this.running.get(source);
     if (inFlight) return inFlight.then((s) => ({ ...s, joined: true }));
-    const p = this.execute(source, opts.trigger ?? 'manual', opts.onProgress).finally(() => this.running.delete(source));
+    const p = this.dispatch(source, opts.trigger ?? 'manual', opts.onProgress).finally(() => this.running.delete(source));
     this.running.set(source, p);
     return p;
+  }
+
+  /**
+   * Stops pulling `source` and pulls its fallback in its place until `restore` (persisted: a restart keeps it).
+   * The source's source_down finding is resolved: the condition is handled. A source without a fallback is a PermanentError.
+   */
+  async switchToFallback(source: string): Promise<SourceSwitch> {
+    const cfg = this.sourceSettings(source);
+    const { store, clock, log } = this.deps;
+    if (!cfg.fallback) throw new PermanentError('sync.no_fallback', `source "${source}" has no fallback to switch to`, { source });
+    if (!this.deps.sources.has(cfg.fallback)) throw new PermanentError('sync.fallback_unavailable', `fallback "${cfg.fallback}" of source "${source}" is not enabled`, { source, fallback: cfg.fallback });
+    const now = clock.now();
+    const switched = await store.switches.set(source, cfg.fallback, now);
+    await store.findings.resolve(`source_down:${source}`, now);
+    log.warn({ source, fallback: cfg.fallback }, 'source switched to its fallback');
+    return switched;
+  }
+
+  /** Ends a switch (if any) and pulls `source` itself once; returns the switch that ended and that run's summary. */
+  async restore(source: string, opts: { trigger?: string } = {}): Promise<{ ended: SourceSwitch | undefined; summary: RunSummary }> {
+    this.sourceSettings(source);
+    const ended = await this.deps.store.switches.clear(source);
+    if (ended) this.deps.log.info({ source, fallback: ended.fallback }, 'source restored from its fallback');
+    // A run started while switched is the fallback's: let it end so the pull below is the source's own.
+    await this.running.get(source)?.catch(() => undefined);
+    return { ended, summary: await this.run(source, { trigger: opts.trigger ?? 'restore' }) };
+  }
+
+  /** Sources switched to their fallback, by name. */
+  switches(): Promise<SourceSwitch[]> {
+    return this.deps.store.switches.list();
   }
 
   /** Runs every enabled source (each at most once at a time), in parallel. */
@@ -137,6 +171,21 @@ export class SyncEngine {
 
   private authority(): Authority {
     return this.deps.settings().authority;
+  }
+
+  // Fallback and switched runs are never redirected again, so fallbacks that point at each other cannot loop.
+  private async dispatch(name: string, trigger: string, onProgress?: (p: RunProgress) => void): Promise<RunSummary> {
+    const redirectable = !trigger.startsWith('fallback:') && !trigger.startsWith('switched:');
+    const switched = redirectable ? await this.deps.store.switches.get(name) : undefined;
+    if (!switched) return this.execute(name, trigger, onProgress);
+    this.sourceSettings(name);
+    if (!this.deps.settings().sources.some((s) => s.name === switched.fallback) || !this.deps.sources.has(switched.fallback)) {
+      // The settings no longer offer that fallback: pulling the source itself beats pulling nothing.
+      this.deps.log.warn({ source: name, fallback: switched.fallback }, 'switched to a fallback that is no longer configured; pulling the source itself');
+      return this.execute(name, trigger, onProgress);
+    }
+    const summary = await this.run(switched.fallback, { trigger: `switched:${name}`, ...(onProgress ? { onProgress } : {}) });
+    return { ...summary, switchedFrom: name };
   }
 
   private async execute(name: string, trigger: string, onProgress?: (p: RunProgress) => void): Promise<RunSummary> {
@@ -200,7 +249,8 @@ export class SyncEngine {
     const code = err instanceof OrderOpsError ? err.code : 'sync.failed';
     log.warn({ source: cfg.name, runId, code, err: message }, 'sync run failed');
     const summary: RunSummary = { runId, source: cfg.name, system, trigger, status: 'failed', ...counters, durationMs: clock.now() - started, error: message, errorCode: code };
-    if (cfg.fallback && !this.abort.signal.aborted && !trigger.startsWith('fallback')) {
+    // Not the source this run replaces (switched away from, and waiting on this very run).
+    if (cfg.fallback && !this.abort.signal.aborted && !trigger.startsWith('fallback') && trigger !== `switched:${cfg.fallback}`) {
       summary.fallback = await this.run(cfg.fallback, { trigger: `fallback:${cfg.name}` });
     }
     await store.runs.finish(runId, 'failed', counters, clock.now(), { error: message, ...(summary.fallback ? { fallbackUsed: cfg.fallback } : {}) });

@@ -1,5 +1,5 @@
 // Executors: carry out an approved choice through the ports, and report how to take it back.
-import { PermanentError } from '../core/errors.ts';
+import { OrderOpsError, PermanentError } from '../core/errors.ts';
 import type { CanonicalStatus } from '../core/status.ts';
 import { trustedSystem } from './choices.ts';
 import { TASK_DETAILS } from './details.ts';
@@ -17,17 +17,29 @@ async function pushAll(ports: TaskExecutorPorts, orderId: string, targets: { sys
   const lines: ResultLine[] = [];
   const undo: { system: string; status: CanonicalStatus }[] = [];
   const skipped: string[] = [];
+  const cannotTake: string[] = [];
   for (const v of targets) {
     if (!ports.canPush(v.system)) {
       skipped.push(v.system);
       continue;
     }
-    await ports.pushStatus(v.system, orderId, to);
+    try {
+      await ports.pushStatus(v.system, orderId, to);
+    } catch (err) {
+      // The source has no way to express this status (e.g. Shopify only cancels or fulfils): nothing was written,
+      // and trying again cannot help; the card says so, like for a system that takes no writes at all.
+      if (err instanceof OrderOpsError && err.code === 'push.unsupported') {
+        cannotTake.push(v.system);
+        continue;
+      }
+      throw err;
+    }
     lines.push({ key: 'pushed', vars: { system: v.system, status: to } });
     undo.push({ system: v.system, status: v.status });
   }
   if (skipped.length > 0) lines.push({ key: 'noPush', vars: { systems: skipped.join(', ') } });
-  return { lines, undo, skipped };
+  if (cannotTake.length > 0) lines.push({ key: 'cannotTake', vars: { systems: cannotTake.join(', '), status: to } });
+  return { lines, undo, skipped: [...skipped, ...cannotTake] };
 }
 
 async function trust(task: Task, system: string, ports: TaskExecutorPorts): Promise<ExecutionResult> {

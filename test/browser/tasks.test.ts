@@ -60,7 +60,8 @@ test('console: a viewer cannot approve a task, an approver picks a choice, the c
   await page.screenshot({ path: join(shots, '1-viewer-refused.png') });
   await byTitle.screenshot({ path: join(shots, '1-viewer-refused-card.png') });
 
-  // The approver picks the other system's view (not the suggested "trust erp"): the ERP gets the status pushed.
+  // The approver clicks Approve: the suggestion is a system that saw the order shipped (not the ERP's cancellation),
+  // so the ERP gets that status pushed.
   await page.getByTestId('user-select').selectOption('wang');
   await page.locator('[data-testid="connection"][data-state="live"]').waitFor();
   await byTitle.waitFor();
@@ -68,9 +69,10 @@ test('console: a viewer cannot approve a task, an approver picks a choice, the c
   await byTitle.evaluate((el) => el.setAttribute('data-e2e', 'task-card'));
   const same = page.locator('[data-e2e="task-card"]');
   const versionBefore = Number(await same.getAttribute('data-version'));
-  const choose = same.getByTestId('button-task.choose').first();
-  const label = await choose.innerText();
-  await choose.click();
+  const approveButton = same.getByTestId('button-task.approve');
+  const label = await approveButton.innerText();
+  assert.notEqual(task.suggested, 'trust:erp', 'the ERP cancelled a shipped order: its view is not the suggestion');
+  await approveButton.click();
   if (await page.getByTestId('confirm-dialog').isVisible()) await page.getByTestId('confirm-ok').click();
 
   const doneTask = await eventually('the task to be done', async () => {
@@ -79,7 +81,8 @@ test('console: a viewer cannot approve a task, an approver picks a choice, the c
   });
   const choice = doneTask.choice ?? '';
   assert.match(choice, /^trust:(wms|storefront)$/);
-  assert.equal(choiceLabel(ct, choice), label, 'the button clicked is the choice executed');
+  assert.equal(choice, task.suggested);
+  assert.equal(ct('tasks:button.approve', { choice: choiceLabel(ct, choice) }), label, 'the button clicked is the choice executed');
   // The same element (not a new message) now says who decided what, and offers Undo.
   await same.filter({ hasText: ct('tasks:outcome.done', { choice: choiceLabel(ct, choice) }) }).waitFor();
   const text = await same.innerText();

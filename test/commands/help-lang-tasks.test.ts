@@ -44,7 +44,7 @@ test('/help lists what the role allows; /help <command> explains one; a typo get
   assert.doesNotMatch(cardText(list), /\/sync/);
   const agent = commandContext(w.services, { role: 'agent', lang: 'zh-CN' });
   await helpCommand.handler(agent.ctx);
-  assert.match(cardText(card(agent.rec.replies)), /`\/sync \[source\]` — 立即从所有数据源/);
+  assert.match(cardText(card(agent.rec.replies)), /`\/sync \[source\] \[restore\]` — 立即从所有数据源/);
 
   const detail = commandContext(w.services, { role: 'viewer', args: { command: '/Sync' }, lang: 'es' });
   await helpCommand.handler(detail.ctx);
@@ -52,6 +52,7 @@ test('/help lists what the role allows; /help <command> explains one; a typo get
   assertNoKeyLeaks(d, 'help sync');
   assert.equal(d.header?.title, 'Ayuda · /sync');
   assert.match(cardText(d), /Agente o superior/);
+  assert.match(cardText(d), /`restore` \(opcional\).*termina su cambio al respaldo/);
   assert.match(cardText(d), /Hace falta el rol Agente; tu rol es Consulta/);
 
   const typo = commandContext(w.services, { args: { command: 'ordr' } });

@@ -54,6 +54,7 @@ test('every kind in every state renders in every language without leaked keys; c
 test('choices: one per disagreeing opinion, the suggested one behind Approve; destructive ones confirm', () => {
   const m = task('mismatch');
   assert.deepEqual(m.choices, ['trust:erp', 'trust:wms'], 'oms agrees with wms: one choice');
+  assert.equal(m.suggested, 'trust:wms', 'the shipped view, not the cancellation named first');
   const c = buildTaskCard(view(task('stock')), getT('en', 'cards'));
   const buttons = cardButtons(c);
   assert.deepEqual(buttons.filter((b) => b.actionId === TASK_APPROVE || b.actionId === TASK_CHOOSE).map((b) => b.label), ['Approve: Wait for stock', 'Contact the customer', 'Cancel the order']);
@@ -64,6 +65,22 @@ test('choices: one per disagreeing opinion, the suggested one behind Approve; de
   const zh = cardText(buildTaskCard(view(task('price')), getT('zh-CN', 'cards')));
   assert.match(zh, /erp：¥99\.00 · shop：¥89\.00/);
   assert.match(zh, /应为 ¥99\.00（偏差 10\.1%）/);
+});
+
+test('the suggested mismatch choice is the view furthest along physically; a cancellation only wins before anything shipped', () => {
+  const suggested = (...views: [string, string][]): string | undefined => choicesFor('mismatch', { views: views.map(([system, status]) => ({ system, status })) })?.suggested;
+  // ERP cancelled / WMS shipped: pushing cancelled onto a shipped order fails; the goods are on their way.
+  assert.equal(suggested(['erp', 'cancelled'], ['wms', 'shipped']), 'trust:wms');
+  assert.equal(suggested(['wms', 'shipped'], ['erp', 'cancelled']), 'trust:wms', 'whichever is named first');
+  assert.equal(suggested(['erp', 'cancelled'], ['wms', 'delivered'], ['shop', 'in_transit']), 'trust:wms');
+  // Nothing has left the warehouse: the cancellation stands (packed → cancelled is a legal move, not the reverse).
+  assert.equal(suggested(['wms', 'packed'], ['erp', 'cancelled']), 'trust:erp');
+  assert.equal(suggested(['erp', 'paid'], ['wms', 'picking']), 'trust:wms', 'the warehouse is further along than the ERP');
+  // Coming back and money going back are beyond delivery.
+  assert.equal(suggested(['wms', 'delivered'], ['shop', 'refund_requested']), 'trust:shop');
+  assert.equal(suggested(['erp', 'returned'], ['shop', 'refunded']), 'trust:shop');
+  assert.equal(suggested(['erp', 'cancelled'], ['shop', 'refunded']), 'trust:shop');
+  assert.equal(suggested(['erp', 'completed'], ['wms', 'exception']), 'trust:erp');
 });
 
 test('the list card: empty per filter, severity by what is in it', () => {

@@ -38,7 +38,7 @@ test('/tasks lists open tasks with a button to open each; Open posts a live copy
 
   await w.a.deliver(command('a', 'wang', 'approve', ['T1']));
   assert.equal(w.a.lastEphemeral(), 'T1 已批准并执行完成。');
-  assert.match(cardText(cardsIn(w.b, 'lucia-room')[0]?.card ?? copy.card), /Hecho: «Confiar en erp y resincronizar»/, 'the opened copy updated too');
+  assert.match(cardText(cardsIn(w.b, 'lucia-room')[0]?.card ?? copy.card), /Hecho: «Confiar en wms y resincronizar»/, 'the opened copy updated too');
 
   await w.a.deliver(command('a', 'li', 'tasks', ['mine']));
   assert.match(cardText(lastCard(w.a)), /Nothing|You have not/);

@@ -15,7 +15,7 @@ test('a retryable failure is retried with backoff (bounded), then the task fails
   assert.ok(task);
   w.ports.failures = [busy(), busy(), busy(), busy()];
   await settle(w.clock, w.a.deliver(click('a', 'li', TASK_APPROVE, String(task.id))));
-  assert.deepEqual(w.ports.calls, Array(4).fill('push wms A100 cancelled'), 'first try plus 3 retries, then no more');
+  assert.deepEqual(w.ports.calls, Array(4).fill('push erp A100 shipped'), 'first try plus 3 retries, then no more');
   const failed = await w.tasks.get(task.id);
   assert.equal(failed?.state, 'failed');
   assert.equal(failed?.attempts, 4);
@@ -51,9 +51,9 @@ test('a retry that succeeds is done; a permanent error is not retried', async (t
   w.ports.calls.length = 0;
   const two = await w.tasks.onFinding(mismatchFinding('A2'));
   assert.ok(two);
-  w.ports.failures = [new PermanentError('wms.rejected', 'WMS refuses: order locked')];
+  w.ports.failures = [new PermanentError('erp.rejected', 'ERP refuses: order locked')];
   await settle(w.clock, w.a.deliver(click('a', 'li', TASK_APPROVE, String(two.id))));
-  assert.deepEqual(w.ports.calls, ['push wms A2 cancelled']);
+  assert.deepEqual(w.ports.calls, ['push erp A2 shipped']);
   assert.equal((await w.tasks.get(two.id))?.state, 'failed');
 });
 

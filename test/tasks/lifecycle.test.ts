@@ -11,6 +11,7 @@ test('a finding that needs a person becomes one task, posted on every routed pla
   assert.ok(task);
   assert.equal(task.state, 'open');
   assert.deepEqual(task.choices, ['trust:erp', 'trust:wms']);
+  assert.equal(task.suggested, 'trust:wms', 'the shipped view is suggested: pushing cancelled onto a shipped order would fail');
   const [onA] = cardsIn(w.a, 'ops');
   const [onB] = cardsIn(w.b, 'ops');
   assert.ok(onA && onB, 'posted on both platforms');
@@ -21,8 +22,8 @@ test('a finding that needs a person becomes one task, posted on every routed pla
   assert.deepEqual(
     buttons.map((b) => [b.actionId, b.label]),
     [
-      [TASK_APPROVE, 'Approve: Trust erp and resync'],
-      [TASK_CHOOSE, 'Trust wms and resync'],
+      [TASK_APPROVE, 'Approve: Trust wms and resync'],
+      [TASK_CHOOSE, 'Trust erp and resync'],
       [TASK_REJECT, 'Reject'],
       [TASK_CLAIM, 'Claim'],
       [TASK_SNOOZE, 'Snooze 1 h'],
@@ -41,7 +42,8 @@ test('approve on one platform executes and updates every copy in place, with who
   const task = await w.tasks.onFinding(mismatchFinding());
   assert.ok(task);
   const bMsg = cardsIn(w.b, 'ops')[0];
-  await w.b.deliver(click('b', 'lucia', TASK_CHOOSE, `${task.id}:trust:wms`, bMsg?.id));
+  // The card's Approve button carries the suggested choice (trust wms).
+  await w.b.deliver(click('b', 'lucia', TASK_APPROVE, String(task.id), bMsg?.id));
   assert.deepEqual(w.ports.calls, ['push erp A100 shipped', 'resync wms', 'resync erp']);
   assert.match(w.b.lastEphemeral(), /aprobada y hecha/);
   const after = await w.tasks.get(task.id);

@@ -59,13 +59,13 @@ test('four-eyes: the same approver twice is not two; a second different approver
   assert.equal(now?.approvals.length, 1);
   assert.deepEqual(w.ports.calls, [], 'nothing ran after one approval');
   assert.match(cardText(cardsIn(w.b, 'ops')[0]?.card ?? { elements: [], fallbackText: '' }), /Approvals: 1 of 2 · Li approved/);
-  await w.b.deliver(click('b', 'lucia', TASK_CHOOSE, `${task.id}:trust:wms`));
-  assert.match(w.b.lastEphemeral(), /Li ya aprobó «Confiar en erp y resincronizar»/, 'a different choice is refused');
+  await w.b.deliver(click('b', 'lucia', TASK_CHOOSE, `${task.id}:trust:erp`));
+  assert.match(w.b.lastEphemeral(), /Li ya aprobó «Confiar en wms y resincronizar»/, 'a different choice is refused');
   await w.b.deliver(click('b', 'lucia', TASK_APPROVE, String(task.id)));
   now = await w.tasks.get(task.id);
   assert.equal(now?.state, 'done');
   assert.deepEqual(now?.approvals.map((a) => a.actor), ['a:li', 'b:lucia']);
-  assert.deepEqual(w.ports.calls, ['push wms A100 cancelled', 'resync erp', 'resync wms']);
+  assert.deepEqual(w.ports.calls, ['push erp A100 shipped', 'resync wms', 'resync erp']);
 });
 
 test('below the four-eyes amount one approval executes', async (t) => {
@@ -87,7 +87,7 @@ test('100 concurrent approve clicks through the hub execute exactly once', async
     return (platform === 'a' ? w.a : w.b).deliver(click(platform, user, TASK_APPROVE, String(task.id)));
   });
   await Promise.all(clicks);
-  assert.deepEqual(w.ports.calls, ['push wms A100 cancelled', 'resync erp', 'resync wms'], 'one execution');
+  assert.deepEqual(w.ports.calls, ['push erp A100 shipped', 'resync wms', 'resync erp'], 'one execution');
   const done = await w.tasks.get(task.id);
   assert.equal(done?.state, 'done');
   assert.equal(done?.approvals.length, 1);

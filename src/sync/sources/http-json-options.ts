@@ -34,6 +34,9 @@ export const httpRetryOptions = {
   maxPages: z.number().int().min(1).default(10_000),
 };
 
+// A write endpoint of one order: {id} is replaced by the (URL-encoded) order id.
+const idUrl = z.string().refine((s) => s.includes('{id}') && httpUrl.safeParse(s.replaceAll('{id}', 'x')).success, 'must be an absolute http(s) URL containing {id}');
+
 const paginationSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('none') }, UNKNOWN_OPTION),
   z.strictObject({
@@ -109,12 +112,23 @@ export const httpJsonOptionsSchema = z.strictObject({
   /** Writing a status back; without it the source has no push. */
   push: z
     .strictObject({
-      url: z.string().refine((s) => s.includes('{id}') && httpUrl.safeParse(s.replaceAll('{id}', 'x')).success, 'must be an absolute http(s) URL containing {id}'),
+      url: idUrl,
       method: z.enum(['POST', 'PUT', 'PATCH']).default('POST'),
       /** Body field for the raw status; dots nest (state.name). */
       bodyField: z.string().min(1).default('status'),
       /** Canonical status → the raw value this system expects; a status not listed cannot be pushed. Without it the canonical name is sent. */
       values: z.partialRecord(z.enum(CANONICAL_STATUSES), z.string().min(1)).optional(),
+    }, UNKNOWN_OPTION)
+    .optional(),
+  /** Writing an order's amount (price corrections); without it the source has no pushPrice. */
+  pushPrice: z
+    .strictObject({
+      url: idUrl,
+      method: z.enum(['POST', 'PUT', 'PATCH']).default('POST'),
+      /** Body field for the amount (a JSON number); dots nest (price.amount). */
+      amountField: z.string().min(1).default('amount'),
+      /** Body field for the currency code; unset: no currency is sent (the system keeps the order's). */
+      currencyField: z.string().min(1).optional(),
     }, UNKNOWN_OPTION)
     .optional(),
   ...httpRetryOptions,

@@ -20,14 +20,22 @@ export function parseTimeCursor(cursor: string | null, source: string): number |
   return ms;
 }
 
-function setBodyField(field: string, value: string): Record<string, unknown> {
+/** Sets `value` at a dotted `field` path of `body` (creating the nested objects), so fields can share a parent. */
+function setBodyField(field: string, value: unknown, body: Record<string, unknown> = {}): Record<string, unknown> {
   const parts = field.split('.');
-  let body: Record<string, unknown> = { [parts.pop() ?? field]: value };
-  for (const part of parts.reverse()) body = { [part]: body };
+  const last = parts.pop() ?? field;
+  let node = body;
+  for (const part of parts) {
+    const next = node[part];
+    const child: Record<string, unknown> = typeof next === 'object' && next !== null && !Array.isArray(next) ? (next as Record<string, unknown>) : {};
+    node[part] = child;
+    node = child;
+  }
+  node[last] = value;
   return body;
 }
 
-/** Creates a generic REST/JSON pull source: pagination, incremental `updated since`, fields by JSONPath, optional push. */
+/** Creates a generic REST/JSON pull source: pagination, incremental `updated since`, fields by JSONPath, optional status and price writes. */
 export function createHttpJsonSource(settings: SourceSettings, deps: SourceDeps): OrderSource {
   const opts: HttpJsonOptions = parseSourceOptions(httpJsonOptionsSchema, settings);
   const name = settings.name;
@@ -128,6 +136,20 @@ export function createHttpJsonSource(settings: SourceSettings, deps: SourceDeps)
         method: pushOpts.method,
         headers: { ...headers, 'content-type': 'application/json' },
         body: JSON.stringify(setBodyField(pushOpts.bodyField, raw)),
+      });
+    };
+  }
+  const priceOpts = opts.pushPrice;
+  if (priceOpts) {
+    source.pushPrice = async (orderId: string, amount: number, currency: string | null, ctx: { clock: Clock; log: Logger }): Promise<void> => {
+      if (!Number.isFinite(amount) || amount < 0) throw new PermanentError('push.bad_amount', `source "${name}" cannot write the amount ${amount}`, { source: name, amount });
+      const body = setBodyField(priceOpts.amountField, amount);
+      if (priceOpts.currencyField && currency !== null) setBodyField(priceOpts.currencyField, currency, body);
+      await requestJson(priceOpts.url.replaceAll('{id}', encodeURIComponent(orderId)), {
+        ...http(ctx),
+        method: priceOpts.method,
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
       });
     };
   }

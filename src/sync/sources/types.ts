@@ -41,6 +41,8 @@ export interface OrderSource {
   pull(ctx: PullContext): AsyncIterable<SourcePage>;
   /** Writes a status back to the system (sources that declare the push capability). */
   push?(orderId: string, status: CanonicalStatus, ctx: { clock: Clock; log: Logger }): Promise<void>;
+  /** Writes an order's amount to the system (sources that declare the price-write capability); `currency` null: the order's own. */
+  pushPrice?(orderId: string, amount: number, currency: string | null, ctx: { clock: Clock; log: Logger }): Promise<void>;
   close?(): Promise<void>;
 }
 
