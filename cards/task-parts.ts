@@ -2,7 +2,7 @@
 import type { TFunction } from 'i18next';
 import { isCanonicalStatus } from '../src/core/status.ts';
 import { TASK_DETAILS } from '../src/tasks/details.ts';
-import type { ChoiceId, ResultLine, Task, TaskHistoryEntry } from '../src/tasks/types.ts';
+import type { ChoiceId, ResultLine, Task, TaskHistoryEntry, TaskNote, TaskNoteLine } from '../src/tasks/types.ts';
 import { code, formatMoney, formatTime, redactText, statusLabel } from './format.ts';
 
 /** `T12`: how people refer to a task. */
@@ -88,4 +88,23 @@ export function historyLine(t: TFunction, h: TaskHistoryEntry, locale: string, t
   const what = t(`tasks:history.${action}`, { ...vars, defaultValue: h.action });
   const who = h.actorName ?? h.actor ?? t('tasks:card.system');
   return t('tasks:card.historyLine', { time: formatTime(h.at, locale, timeZone), who, what });
+}
+
+/** One localized note line (key under `tasks:note.`); values named choice, status, channel and time are labelled here. */
+export function noteLine(t: TFunction, line: TaskNoteLine, locale: string, timeZone?: string): string {
+  const vars: Record<string, string | number> = { ...line.vars };
+  const { choice, status, channel, time } = vars;
+  if (typeof choice === 'string') vars.choice = t(`tasks:note.choice.${choice}`, { defaultValue: choice });
+  if (typeof status === 'string' && isCanonicalStatus(status)) vars.status = statusLabel(t, status);
+  if (typeof channel === 'string') vars.channel = t(`tasks:note.channel.${channel}`, { defaultValue: channel });
+  if (typeof time === 'number') vars.time = formatTime(time, locale, timeZone);
+  for (const k of ['error', 'text'] as const) if (typeof vars[k] === 'string') vars[k] = redactText(vars[k]);
+  return t(`tasks:note.${line.key}`, vars);
+}
+
+/** A note as the card shows it: "time · who: what", then its detail lines. */
+export function noteView(t: TFunction, note: TaskNote, locale: string, timeZone?: string): { head: string; lines: string[] } {
+  const who = note.who === 'staff' ? (note.actorName ?? note.actor ?? t('tasks:note.who.staff')) : t(`tasks:note.who.${note.who}`);
+  const head = t('tasks:note.line', { time: formatTime(note.at, locale, timeZone), who, what: noteLine(t, note, locale, timeZone) });
+  return { head, lines: note.lines.map((l) => noteLine(t, l, locale, timeZone)) };
 }

@@ -3,9 +3,9 @@ import type { TFunction } from 'i18next';
 import { card, type Card, type CardButton, type Severity } from '../src/core/card.ts';
 import type { Role } from '../src/core/command.ts';
 import { DESTRUCTIVE_CHOICES } from '../src/tasks/choices.ts';
-import type { Task, TaskHistoryEntry } from '../src/tasks/types.ts';
+import type { Task, TaskHistoryEntry, TaskNote } from '../src/tasks/types.ts';
 import { cardLocale, formatMoney, formatTime, maskAddress, maskPhone, redactText } from './format.ts';
-import { choiceLabel, describeProblem, historyLine, resultLine, taskRef, taskTitle } from './task-parts.ts';
+import { choiceLabel, describeProblem, historyLine, noteView, resultLine, taskRef, taskTitle } from './task-parts.ts';
 
 /** Approves the suggested (or already once-approved) choice (value: task id). Role per task kind, checked by the service. */
 export const TASK_APPROVE = 'task.approve';
@@ -26,6 +26,10 @@ export const TASK_OPEN = 'task.open';
 
 /** History lines shown on the card. */
 export const HISTORY_SHOWN = 6;
+/** Notes shown on the card (the newest); each brings at most NOTE_LINES_SHOWN detail lines. */
+export const NOTES_SHOWN = 5;
+/** Detail lines shown under one note (a note's writer keeps longer material elsewhere, e.g. a transcript card). */
+export const NOTE_LINES_SHOWN = 10;
 
 /** The tracked-card key of a task: every posted copy updates together. */
 export function taskCardKey(id: number): string {
@@ -36,6 +40,8 @@ export function taskCardKey(id: number): string {
 export interface TaskCardView {
   task: Task;
   history: readonly TaskHistoryEntry[];
+  /** Notes on the task, oldest first (the customer's answer, write-back results, a handoff). */
+  notes?: readonly TaskNote[] | undefined;
   now: number;
   timeZone?: string | undefined;
   /** 2 when four-eyes applies to this task's order amount. */
@@ -166,6 +172,14 @@ export function buildTaskCard(v: TaskCardView, t: TFunction): Card {
   for (const line of out.text) b.text(line);
   b.list(out.list);
   for (const note of out.notes) b.context(note);
+
+  // Notes come before the buttons and the history: where a card must be shortened (Slack), older history goes first.
+  const notes = (v.notes ?? []).slice(-NOTES_SHOWN);
+  if (notes.length > 0) b.divider().text(`**${t('tasks:note.title')}**`);
+  for (const n of notes) {
+    const shown = noteView(t, n, locale, v.timeZone);
+    b.text(n.tone === 'attention' ? `**${shown.head}**` : shown.head).list(shown.lines.slice(-NOTE_LINES_SHOWN));
+  }
 
   b.actions(WAITING.has(task.state) ? decisionButtons(t, task) : []);
   b.actions(stateButtons(t, task, now));

@@ -13,9 +13,9 @@ import type { Logger } from './core/logger.ts';
 import type { CustomerChannel } from './core/notify.ts';
 import { DetectRunner } from './detect/runner.ts';
 import { createNotifier, type Notifier } from './notify/index.ts';
-import { card } from './core/card.ts';
 import { resolveLanguage } from './core/i18n.ts';
-import { createConversations, describeOutcome, formatTranscript, handoffSummary, NO_CHAT, type Conversations } from './conversations/index.ts';
+import { createConversations, NO_CHAT, type Conversations } from './conversations/index.ts';
+import { createTaskWriteback } from './conversations/task-writeback.ts';
 import type { ChatWithCustomer } from './conversations/types.ts';
 import type { Settings } from './settings/schema.ts';
 import type { SettingsStore } from './settings/store.ts';
@@ -121,24 +121,21 @@ export function createDomain(deps: DomainDeps): Domain {
     notifier,
     chat: deps.customerChat ?? NO_CHAT,
     templateChannel: deps.channels.find((c) => c.name === 'wechat_template'),
-    // Two unclear answers: a person takes over, with the whole transcript on the card.
-    handoff: async ({ conversation, transcript }) => {
-      const lang = staffLanguage();
-      const summary = handoffSummary(conversation, lang);
-      await deps.hub().publish('tasks', `conversation:${conversation.id}`, () =>
-        card().header(summary.title, 'warning').text(summary.body).list(formatTranscript(transcript, lang, deps.timeZone)).fallback(summary.title).build(),
-      );
-    },
-    // The customer's answer goes back to the order: a cancel is pushed to every system that takes status writes.
-    decide: async ({ conversation, choice }) => {
-      const lang = staffLanguage();
-      if (choice === 'cancel') {
-        const order = await store.queries.order(conversation.orderId);
-        for (const view of order?.snapshots ?? []) if (sourcePorts.canPush(view.system)) await sourcePorts.pushStatus(view.system, conversation.orderId, 'cancelled');
-      }
-      const outcome = describeOutcome(conversation, lang);
-      await deps.hub().publish('tasks', `conversation:${conversation.id}:decision`, () => card().header(outcome, 'info').fallback(outcome).build());
-    },
+    // The customer's answer goes back to the order (a cancel is pushed to every system that takes status writes) and
+    // onto the task card that asked; two unclear answers put a handoff with the transcript there. See task-writeback.ts.
+    ...createTaskWriteback({
+      tasks,
+      ports: sourcePorts,
+      views: async (orderId) => (await store.queries.order(orderId))?.snapshots.map((v) => ({ system: v.system, status: v.status })) ?? [],
+      // Cards of conversations no task started: posted once, updated when a retried write-back changes them.
+      postCard: async (key, made) => {
+        if ((await store.posted.copies(key)).length > 0) await deps.hub().updateCard(key, made);
+        else await deps.hub().publish('tasks', key, made);
+      },
+      language: staffLanguage,
+      timeZone: deps.timeZone,
+      log: log.child({ module: 'conversations' }),
+    }),
     report: (e) => log.warn({ conversation: e.conversation.id, kind: e.kind }, 'conversation needs attention'),
   });
   const services: BotServices = {

@@ -7,6 +7,8 @@ import { clickEntry, commandEntry } from './audit/entries.ts';
 import { createDomain, type Domain } from './domain.ts';
 import { registerWeChatCallback } from './http/wechat-callback.ts';
 import { createCustomerChannels } from './notify/channels/from-env.ts';
+import { createWechatyBot, wechatyOptionsFromEnv, type WechatyBot } from './notify/channels/wechaty-bot.ts';
+import { createWechatyChat, routeWechatyReplies } from './conversations/wechaty-chat.ts';
 import { displayTimeZone } from '../commands/shared.ts';
 import { OrderOpsError } from './core/errors.ts';
 import type { SyncListener } from './sync/engine.ts';
@@ -70,6 +72,8 @@ export interface App {
   readonly console: ConsoleAdapter;
   readonly domain: Domain;
   readonly demo: DemoShop | undefined;
+  /** The shop's WeChat account through wechaty, when WECHATY_PUPPET is set. */
+  readonly wechaty: WechatyBot | undefined;
   /** Settings as the engine sees them (the file plus the demo's sources when the demo runs). */
   effectiveSettings(): Settings;
   /** Starts the schedules and the HTTP server; resolves with the server's URL. */
@@ -86,6 +90,8 @@ function wantsDemo(settings: Settings, override: AppOptions['demo']): boolean {
 export async function createApp(opts: AppOptions): Promise<App> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger(opts.env.LOG_LEVEL);
+  // Read first: a bad WECHATY_PUPPET fails before anything is opened.
+  const wechatyOptions = wechatyOptionsFromEnv(opts.env, opts.dataDir);
   const settings = await SettingsStore.open(opts.dataDir);
   const store = await Store.open(join(opts.dataDir, 'orderops.db'));
   await store.runs.markInterrupted(clock.now());
@@ -129,7 +135,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
 
   const consoleAdapter = createConsoleAdapter({ server: http, settings: effectiveSettings, clock, log, ...consoleAccessFromEnv(opts.env, opts.host) });
-  const channels = createCustomerChannels({ env: opts.env, settings: effectiveSettings, clock, log, inbox: consoleAdapter.inbox, store });
+  // The shop's WeChat account (WECHATY_PUPPET…): the customers' chat in conversations and the wechaty notification channel.
+  const wechatyLog = log.child({ platform: 'wechaty' });
+  const wechaty = wechatyOptions ? createWechatyBot(wechatyOptions, wechatyLog) : undefined;
+  const channels = createCustomerChannels({ env: opts.env, settings: effectiveSettings, clock, log, inbox: consoleAdapter.inbox, store, wechaty: wechaty?.bot });
   let hubRef: ChatHub<BotServices> | undefined;
   const domain = createDomain({
     store,
@@ -141,12 +150,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
     clock,
     log,
     timeZone: displayTimeZone(),
+    customerChat: wechaty ? createWechatyChat(wechaty.bot, wechatyLog) : undefined,
     hub: () => {
       if (!hubRef) throw new OrderOpsError('chat.not_ready', 'the chat hub is not built yet');
       return hubRef;
     },
   });
   listeners.push(domain.detect);
+  // Listening before the bot starts, so no reply that arrives right after login is missed.
+  const stopReplies = wechaty ? routeWechatyReplies(wechaty.bot, domain.conversations.service, wechatyLog) : undefined;
   outbox = (result) => domain.notifier.afterWrite(result);
   const hub = new ChatHub<BotServices>({
     settings: effectiveSettings,
@@ -178,11 +190,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
     console: consoleAdapter,
     domain,
     demo,
+    wechaty,
     effectiveSettings,
     async start() {
       await hub.start();
       const addr = await http.listen(opts.port, opts.host);
       await domain.start();
+      await wechaty?.start();
       scheduler.apply(effectiveSettings().sources);
       const host = addr.address.includes(':') ? `[${addr.address}]` : addr.address;
       return { url: `http://${host}:${addr.port}` };
@@ -190,6 +204,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
     async stop() {
       scheduler.stop();
       await engine.stop();
+      stopReplies?.();
+      await wechaty?.stop();
       await domain.stop();
       // Adapters first: the console's open event streams would otherwise keep the server from closing.
       await hub.stop();

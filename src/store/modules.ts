@@ -4,6 +4,7 @@ import { CONVERSATIONS_SQL } from './conversations-schema.ts';
 import { NOTIFY_SQL } from './notify-schema.ts';
 import { POSTED_CARDS_SQL } from './posted-cards.ts';
 import { SOURCE_SWITCHES_SQL } from './source-switches.ts';
+import { TASK_NOTES_SQL } from './task-notes-schema.ts';
 import { TASKS_SQL } from './tasks-schema.ts';
 
 /** A module's schema step: applied once, in list order, recorded by name in `schema_modules`. */
@@ -21,6 +22,7 @@ export const MODULE_MIGRATIONS: readonly ModuleMigration[] = [
   { name: 'notify.outbox', sql: NOTIFY_SQL },
   { name: 'conversations.conversations', sql: CONVERSATIONS_SQL },
   { name: 'sync.source_switches', sql: SOURCE_SWITCHES_SQL },
+  { name: 'tasks.notes', sql: TASK_NOTES_SQL },
 ];
 
 /** Applies the module steps not yet recorded; returns their names. */

@@ -1,5 +1,5 @@
 // Shared machinery of the task service: dependencies, the compare-and-set loop, refusals, card refreshes.
-import { buildTaskCard, taskCardKey } from '../../cards/task.ts';
+import { buildTaskCard, NOTES_SHOWN, taskCardKey } from '../../cards/task.ts';
 import type { AuditLog } from '../audit/log.ts';
 import type { Clock } from '../core/clock.ts';
 import type { CardFactory } from '../core/command.ts';
@@ -11,6 +11,7 @@ import type { Db } from '../store/db.ts';
 import { denied, done, type DenyCode, type MessageVars, type TaskOutcome } from './outcome.ts';
 import { approvalsNeeded, mayAct, rolesFor } from './policy.ts';
 import type { TaskChat, TaskExecutorPorts, TaskOrders } from './ports.ts';
+import { TaskNotesRepo } from './notes-repo.ts';
 import { TasksRepo, type HistoryInput } from './repo.ts';
 import type { TaskPatch } from './rows.ts';
 import type { Task, TaskActor, TaskState } from './types.ts';
@@ -41,9 +42,11 @@ const MAX_ROUNDS = 10;
 /** Dependencies plus the helpers every task operation uses. */
 export class TaskCore {
   readonly repo: TasksRepo;
+  readonly notes: TaskNotesRepo;
 
   constructor(readonly deps: TaskServiceDeps) {
     this.repo = new TasksRepo(deps.db, deps.audit);
+    this.notes = new TaskNotesRepo(deps.db);
   }
 
   /** Current settings. */
@@ -59,8 +62,9 @@ export class TaskCore {
   /** The card of a task as it is now, built per reader's language. */
   async cardFactory(task: Task): Promise<CardFactory> {
     const history = await this.repo.history(task.id, 8);
+    const notes = await this.notes.list(task.id, NOTES_SHOWN);
     const settings = this.settings();
-    const view = { task, history, now: this.now(), timeZone: this.deps.timeZone, approvalsNeeded: approvalsNeeded(settings, task.amount), roles: rolesFor(settings, task.kind) };
+    const view = { task, history, notes, now: this.now(), timeZone: this.deps.timeZone, approvalsNeeded: approvalsNeeded(settings, task.amount), roles: rolesFor(settings, task.kind) };
     return (t) => buildTaskCard(view, t);
   }
 

@@ -11,7 +11,7 @@ import { TASK_DETAILS } from './details.ts';
 import { denied, done, type TaskOutcome } from './outcome.ts';
 import { approvalsNeeded, distinctApprovers, slaMs } from './policy.ts';
 import type { TaskQuery } from './repo.ts';
-import { isTaskKind, WAITING_STATES, type ChoiceId, type Task, type TaskActor, type TaskOrderInfo } from './types.ts';
+import { isTaskKind, WAITING_STATES, type ChoiceId, type Task, type TaskActor, type TaskNote, type TaskNoteInput, type TaskOrderInfo } from './types.ts';
 
 export type { TaskServiceDeps } from './core.ts';
 
@@ -160,6 +160,39 @@ export class TaskService {
       if (!WAITING_STATES.includes(t.state)) return { deny: 'decided', vars: { state: t.state } };
       return { to: 'rejected', patch: { reason: reason.slice(0, 500), dueAt: null }, history: { action: 'rejected', data: { reason: reason.slice(0, 500) } }, key: 'rejected' };
     });
+  }
+
+  /**
+   * Appends a note to a task in any state (or replaces the one with the same `ref`) without changing the task, audits it,
+   * and updates every posted copy of its card, each in its own language. Undefined when there is no such task.
+   */
+  async note(id: number, entry: TaskNoteInput): Promise<TaskNote | undefined> {
+    const { db, audit } = this.core.deps;
+    const now = this.core.now();
+    const written = await db.transaction(async () => {
+      if (!(await this.core.repo.get(id))) return undefined;
+      const { note, change } = await this.core.notes.put(id, entry, now);
+      if (change === 'unchanged') return { note, change };
+      // The detail lines stay out of the hash-chained log (they may carry customer text); their count is recorded.
+      await audit.append({
+        at: now,
+        actor: entry.who === 'system' ? null : (entry.actor?.key ?? null),
+        type: 'note',
+        subject: `task:${id}`,
+        action: change === 'replaced' ? 'note_replaced' : 'note',
+        data: { who: note.who, key: note.key, vars: note.vars, tone: note.tone, ref: note.ref, lines: note.lines.length },
+      });
+      return { note, change };
+    });
+    if (!written) return undefined;
+    const task = written.change === 'unchanged' ? undefined : await this.core.repo.get(id);
+    if (task) await this.core.refreshCard(task);
+    return written.note;
+  }
+
+  /** A task's notes, oldest first. */
+  notes(id: number, limit = 20): Promise<TaskNote[]> {
+    return this.core.notes.list(id, limit);
   }
 
   /** Runs the compensating action of a done task while its undo window is open; the task is then open again. */

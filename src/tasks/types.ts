@@ -125,3 +125,44 @@ export interface TaskActor {
   name: string;
   role: Role;
 }
+
+/** Who a task note comes from: the customer (their answer), orderops itself, or a staff member. */
+export type TaskNoteAuthor = 'customer' | 'system' | 'staff';
+
+/**
+ * A localized line of a note: an i18n key under `tasks:note.` and its values, rendered per reader at card time
+ * (`choice` → the customer's choice label, `status` → a status label, `channel` → a channel label, a numeric `time` →
+ * a time; `error` and `text` are redacted).
+ */
+export interface TaskNoteLine {
+  key: string;
+  vars?: Record<string, string | number>;
+}
+
+/** A note to append to a task (the customer's answer, a write-back result, a handoff). */
+export interface TaskNoteInput extends TaskNoteLine {
+  who: TaskNoteAuthor;
+  /** The staff member (who = staff), or the customer's id (who = customer; never shown). */
+  actor?: { key: string; name: string } | undefined;
+  /** Detail lines under the note (per-system results, a transcript). */
+  lines?: TaskNoteLine[] | undefined;
+  /** `attention` when a person must act on it (shown in bold). */
+  tone?: 'info' | 'attention' | undefined;
+  /** Idempotency: a note written again under the same ref replaces the earlier one instead of adding another. */
+  ref?: string | undefined;
+}
+
+/** A stored task note. */
+export interface TaskNote {
+  id: number;
+  taskId: number;
+  at: number;
+  who: TaskNoteAuthor;
+  actor: string | null;
+  actorName: string | null;
+  key: string;
+  vars: Record<string, string | number>;
+  lines: TaskNoteLine[];
+  tone: 'info' | 'attention';
+  ref: string | null;
+}

@@ -1,14 +1,17 @@
 // Customer channels switched on by the environment: WeChat (WECHAT_APP_ID/SECRET), SMS (SMS_BASE_URL/API_KEY),
-// email (SMTP_HOST…), plus the console inbox that the embedded default always has.
+// email (SMTP_HOST…), WeChat chat (a wechaty bot built from WECHATY_PUPPET…, see wechaty-bot.ts), plus the console inbox
+// that the embedded default always has.
 import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { CustomerChannel } from '../../core/notify.ts';
+import type { Wechaty } from 'wechaty';
 import type { Settings } from '../../settings/schema.ts';
 import type { FindingsRepo } from '../../store/findings.ts';
 import { createConsoleInboxChannel, type ConsoleInboxEntry } from './console.ts';
 import { createEmailChannel } from './email.ts';
 import { createSmsChannel } from './sms.ts';
 import { createWeChatTemplateChannel } from './wechat-template.ts';
+import { createWechatyChannel } from './wechaty.ts';
 
 /** What the channels are built from. */
 export interface ChannelEnvDeps {
@@ -20,6 +23,8 @@ export interface ChannelEnvDeps {
   inbox: { push(entry: ConsoleInboxEntry): unknown };
   /** Channel problems (quota, rejected template, bad credentials) become findings staff see as alerts. */
   store: { findings: Pick<FindingsRepo, 'raise'> };
+  /** The shop's wechaty bot, when WECHATY_PUPPET built one (it reaches customers once logged in). */
+  wechaty?: Wechaty | undefined;
 }
 
 /** The configured channels, and a close for the ones holding connections. */
@@ -66,6 +71,7 @@ export function createCustomerChannels(deps: ChannelEnvDeps): { list: CustomerCh
     list.push(email);
     closers.push(() => email.close());
   }
+  if (deps.wechaty) list.push(createWechatyChannel({ bot: deps.wechaty, log: log.child({ channel: 'wechaty' }) }));
   list.push(createConsoleInboxChannel({ push: (entry) => deps.inbox.push(entry), clock }));
   return { list, close: () => closers.forEach((c) => c()) };
 }
