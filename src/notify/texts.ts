@@ -188,12 +188,28 @@ class Renderer {
   }
 
   private raw(key: string): string {
-    const i18n = getI18n();
-    if (!i18n.exists(key, { lng: this.language, ns: 'customer' })) {
-      throw new PermanentError('template.unknown', `no customer text ${key} in ${this.language}`, { template: this.template, key });
-    }
-    return String(i18n.t(key, { lng: this.language, ns: 'customer', skipInterpolation: true }));
+    const text = rawText(this.language, key);
+    if (text === undefined) throw new PermanentError('template.unknown', `no customer text ${key} in ${this.language}`, { template: this.template, key });
+    return text;
   }
+}
+
+// The locale files are read once into the shared i18next instance and never change after; looking a text up
+// through i18next costs more than the rest of a send's rendering, so each (instance, language, key) is looked up once.
+const rawTexts = new WeakMap<object, Map<string, string | undefined>>();
+
+function rawText(language: Language, key: string): string | undefined {
+  const i18n = getI18n();
+  let cache = rawTexts.get(i18n);
+  if (!cache) {
+    cache = new Map();
+    rawTexts.set(i18n, cache);
+  }
+  const id = `${language}\u0000${key}`;
+  if (cache.has(id)) return cache.get(id);
+  const text = i18n.exists(key, { lng: language, ns: 'customer' }) ? String(i18n.t(key, { lng: language, ns: 'customer', skipInterpolation: true })) : undefined;
+  cache.set(id, text);
+  return text;
 }
 
 // Values are single-line: a newline in a product name must not forge a second line of the message.

@@ -5,6 +5,7 @@ import { PermanentError, RetryableError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { CustomerChannel, CustomerMessage, Recipient, SendReceipt } from '../../core/notify.ts';
 import { parseRetryAfter } from '../../core/retry.ts';
+import { requestTextOnce, type TextResponse } from '../../sync/http-client.ts';
 import { renderCustomerText } from '../texts.ts';
 import { maskPhone } from './mask.ts';
 import { stableMessageId } from './message-key.ts';
@@ -52,6 +53,14 @@ export function normalizePhone(phone: string | undefined): string | undefined {
   return p && /^\+?\d{6,15}$/.test(p) ? p : undefined;
 }
 
+function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Creates the SMS channel. */
 export function createSmsChannel(opts: SmsChannelOptions): CustomerChannel {
   const endpoint = `${opts.baseUrl.replace(/\/+$/, '')}${SMS_GATEWAY_PATH}`;
@@ -65,20 +74,20 @@ export function createSmsChannel(opts: SmsChannelOptions): CustomerChannel {
       const { text } = renderCustomerText(message.template, 'sms', message.recipient.language, vars);
       const idempotencyKey = stableMessageId(message.key, 128);
       const body = JSON.stringify({ to, text, idempotency_key: idempotencyKey, ...(opts.sender ? { sender: opts.sender } : {}) });
-      let res: Response;
+      let res: TextResponse;
       try {
-        res = await fetch(endpoint, {
+        res = await requestTextOnce(endpoint, {
           method: 'POST',
-          headers: { authorization: `Bearer ${opts.apiKey}`, 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': idempotencyKey },
+          headers: { authorization: `Bearer ${opts.apiKey}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
           body,
-          signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
+          timeoutMs: opts.timeoutMs ?? 15_000,
         });
       } catch (err) {
-        throw new RetryableError('sms.network', `SMS gateway unreachable: ${(err as Error).name}`, { cause: err });
+        throw new RetryableError('sms.network', `SMS gateway unreachable: ${(err as Error).message}`, { cause: err });
       }
-      const payload: unknown = await res.json().catch(() => undefined);
+      const payload = parseJsonOrUndefined(res.text);
       const masked = maskPhone(to);
-      if (res.ok) {
+      if (res.status >= 200 && res.status < 300) {
         const ok = Accepted.safeParse(payload);
         // The gateway may have sent it: retrying under the same key is safe, failing over to another channel is not.
         if (!ok.success) throw new RetryableError('sms.bad_reply', `SMS gateway answered ${res.status} without an id`);
