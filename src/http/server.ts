@@ -41,24 +41,33 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /** Reads a request body up to `maxBytes`; larger is a 413 (checked on Content-Length first, then while reading). */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) {
     req.resume();
-    throw new HttpError(413, 'body_too_large', `body larger than ${maxBytes} bytes`);
+    return Promise.reject(new HttpError(413, 'body_too_large', `body larger than ${maxBytes} bytes`));
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > maxBytes) {
+  // Stream events rather than an async iterator: a few microseconds less per request on the webhook hot paths.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
       req.resume();
-      throw new HttpError(413, 'body_too_large', `body larger than ${maxBytes} bytes`);
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks);
+      reject(new HttpError(413, 'body_too_large', `body larger than ${maxBytes} bytes`));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) reject(new HttpError(400, 'body_incomplete', 'the request body ended early'));
+    });
+  });
 }
 
 /** The one HTTP server: a small method + path router with clean JSON errors. */

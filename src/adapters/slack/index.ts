@@ -7,7 +7,7 @@ import { DEFAULT_SLACK_RETRY, SlackApi } from './api.ts';
 import { toBoltLogger } from './bolt-logger.ts';
 import { DeliveryDedupe } from './dedupe.ts';
 import { mapSlackError } from './errors.ts';
-import { SLACK_ACK_DEADLINE_MS, SLACK_CHAT_LIMITS, SLACK_MAX_BODY_BYTES } from './limits.ts';
+import { SLACK_CHAT_LIMITS, SLACK_MAX_BODY_BYTES } from './limits.ts';
 import { registerSlackListeners } from './listeners.ts';
 import { SLACK_API_URL, type SlackAdapterOptions } from './options.ts';
 import { SlackHttpReceiver } from './receiver.ts';
@@ -50,6 +50,8 @@ export class SlackAdapter implements ChatAdapter {
     const logger = toBoltLogger(opts.log);
     this.mode = opts.appToken ? 'socket' : 'http';
     let receiver: Receiver;
+    // One pacer for Bolt's processing and our handlers: both start only after the acks already pending.
+    const starter = new PacedStarter();
     if (opts.appToken) {
       receiver = this.socketReceiver = new SocketModeReceiver({
         appToken: opts.appToken,
@@ -67,8 +69,9 @@ export class SlackAdapter implements ChatAdapter {
         clock: opts.clock,
         log: opts.log,
         maxBodyBytes: opts.maxBodyBytes ?? SLACK_MAX_BODY_BYTES,
-        ackDeadlineMs: opts.ackDeadlineMs ?? SLACK_ACK_DEADLINE_MS,
         mainCommand: opts.mainCommand ?? 'orderops',
+        starter,
+        inflight: this.inflight,
       });
       opts.server.route('POST', opts.path ?? '/slack/events', http.handle);
       receiver = http;
@@ -101,7 +104,7 @@ export class SlackAdapter implements ChatAdapter {
       mainCommand: opts.mainCommand ?? 'orderops',
       handler: () => this.handler,
       inflight: this.inflight,
-      starter: new PacedStarter(),
+      starter,
     });
   }
 

@@ -33,9 +33,6 @@ export const SLACK_LIMITS = {
 /** What the hub's per-channel queue allows: chat.postMessage is about 1 message/second per channel. */
 export const SLACK_CHAT_LIMITS: ChatLimits = { perChannelPerSecond: 1, burst: 3 };
 
-/** Acknowledge well inside Slack's 3000 ms deadline. */
-export const SLACK_ACK_DEADLINE_MS = 2500;
-
 /** Slack retries events up to 5 minutes after the first try; remember deliveries a bit longer. */
 export const SLACK_DEDUPE_TTL_MS = 15 * 60_000;
 

@@ -27,8 +27,6 @@ export interface SlackAdapterOptions {
   /** The umbrella slash command (`/orderops <command> …`), default "orderops". */
   mainCommand?: string;
   retry?: Partial<SlackRetryPolicy>;
-  /** Acknowledge no later than this even if Bolt has not (default 2500 ms). */
-  ackDeadlineMs?: number;
   maxBodyBytes?: number;
   /** Origins response_url may use; default hooks.slack.com plus the apiUrl's origin when it is not Slack's. */
   responseUrlOrigins?: string[];
