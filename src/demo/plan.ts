@@ -7,7 +7,8 @@ export const DEMO_SYSTEMS = ['erp', 'wms', 'storefront'] as const;
 export type DemoSystem = (typeof DEMO_SYSTEMS)[number];
 
 /** Injected per-order trouble kinds. */
-export const TROUBLE_KINDS = ['stuck', 'regression', 'disagreement', 'unmapped_wms', 'unmapped_erp'] as const;
+// price: the ERP records the order 10 % below what the customer paid (fixed by an approved price task).
+export const TROUBLE_KINDS = ['stuck', 'regression', 'disagreement', 'unmapped_wms', 'unmapped_erp', 'price'] as const;
 /** One kind of injected per-order trouble. */
 export type TroubleKind = (typeof TROUBLE_KINDS)[number];
 

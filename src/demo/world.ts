@@ -159,11 +159,12 @@ export class DemoWorld {
     return TROUBLE_KINDS[slot] ?? null;
   }
 
-  /** What the ERP shows for `order` at `now` (always exists once the order does); `amount` once one was written. */
+  /** What the ERP shows for `order` at `now` (always exists once the order does); `amount` once one was written, or a wrong one (price trouble). */
   erp(order: DemoOrder, now = this.now()): SystemView<{ status: string; amount?: number }> | undefined {
     const view = foldPatches(order.planned.erp, this.pushed.get(order.index)?.erp, now);
     const priced = this.erpAmounts.get(order.index);
-    if (!view || !priced || priced.at > now) return view;
+    if (!view) return view;
+    if (!priced || priced.at > now) return order.trouble?.kind === 'price' ? { ...view, state: { ...view.state, amount: misrecorded(order.amount) } } : view;
     // A written amount is a change: incremental pulls see the order again.
     return { state: { ...view.state, amount: priced.amount }, updatedAt: Math.max(view.updatedAt, priced.at) };
   }
@@ -257,4 +258,9 @@ export class DemoWorld {
       planned: { erp: convert(plan.erp), wms: convert(plan.wms), storefront: convert(plan.storefront) },
     };
   }
+}
+
+/** The amount a price-trouble order carries in the ERP: 10 % below what was paid, in cents. */
+export function misrecorded(amount: number): number {
+  return Math.round(amount * 90) / 100;
 }
