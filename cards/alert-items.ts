@@ -2,6 +2,7 @@
 import type { TFunction } from 'i18next';
 import type { AlertItemView } from './alert.ts';
 import { cardLocale, code, formatAge, formatMoney, formatTime, redactText, statusLabel } from './format.ts';
+import { undeliverableReasonLines } from './undeliverable.ts';
 
 /** The line describing one alert (order, what is wrong, for how long). */
 export function describeAlertItem(t: TFunction, item: AlertItemView, now: number, timeZone?: string): string {
@@ -50,5 +51,7 @@ export function describeAlertItem(t: TFunction, item: AlertItemView, now: number
       const line = t('alerts:item.bad_record', { source: item.source, count: p.details.count });
       return sample ? t('alerts:item.withSample', { line, sample: code(redactText(`${sample.ref}: ${sample.message}`)) }) : line;
     }
+    case 'undeliverable':
+      return t('alerts:item.undeliverable', { order, template: code(p.details.template), reasons: undeliverableReasonLines(t, p.details.reasons).join(' · ') });
   }
 }

@@ -59,6 +59,7 @@ const SEVERITY: Readonly<Record<FindingKind, Severity>> = {
   source_down: 'danger',
   unknown_status: 'warning',
   bad_record: 'warning',
+  undeliverable: 'warning',
 };
 
 /** The stable card key of a group episode (a group that resolves and fires again gets a new card). */

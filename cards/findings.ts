@@ -2,6 +2,7 @@
 import type { TFunction } from 'i18next';
 import type { FindingRecord } from '../src/store/findings.ts';
 import { code, formatTime, redactText } from './format.ts';
+import { channelLabel } from './undeliverable.ts';
 
 /** What a card needs of a finding. */
 export type FindingView = Pick<FindingRecord, 'kind' | 'source' | 'details' | 'count' | 'firstSeen' | 'lastSeen'>;
@@ -25,6 +26,11 @@ function describeKind(t: TFunction, f: FindingView): string {
       return t('cards:finding.source_down', { source: f.source ?? '', error: code(redactText(str(d.error))) });
     case 'bad_record':
       return t('cards:finding.bad_record', { count: Number(d.count ?? 0), source: f.source ?? '' });
+    case 'undeliverable': {
+      // Only the template and the channels tried: this line is a summary; the task card carries the reasons.
+      const channels = Array.isArray(d.reasons) ? d.reasons.flatMap((r: unknown) => (typeof r === 'object' && r !== null && 'channel' in r ? [channelLabel(t, str(r.channel))] : [])) : [];
+      return t('cards:finding.undeliverable', { template: code(str(d.template)), channels: channels.join(', ') || '—' });
+    }
     default: {
       const details = scalarDetails(d);
       return details ? t('cards:finding.generic', { kind: code(f.kind), details: code(details) }) : t('cards:finding.genericBare', { kind: code(f.kind) });

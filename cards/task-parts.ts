@@ -4,6 +4,7 @@ import { isCanonicalStatus } from '../src/core/status.ts';
 import { TASK_DETAILS } from '../src/tasks/details.ts';
 import type { ChoiceId, ResultLine, Task, TaskHistoryEntry, TaskNote, TaskNoteLine } from '../src/tasks/types.ts';
 import { code, formatMoney, formatTime, redactText, statusLabel } from './format.ts';
+import { undeliverableReasonLines } from './undeliverable.ts';
 
 /** `T12`: how people refer to a task. */
 export function taskRef(id: number): string {
@@ -55,6 +56,15 @@ export function describeProblem(t: TFunction, task: Task, locale: string, timeZo
       if (!d.success) break;
       return [t('tasks:problem.regression', { system: d.data.system, from: statusLabel(t, d.data.from), to: statusLabel(t, d.data.to), raw: code(d.data.raw ?? d.data.to), time: time(d.data.at) })];
     }
+    case 'undeliverable': {
+      const d = TASK_DETAILS.undeliverable.safeParse(task.details);
+      if (!d.success) break;
+      // Status messages are named by their status; others (a question, a delay notice) by their template id.
+      const template = isCanonicalStatus(d.data.template) ? statusLabel(t, d.data.template) : d.data.template;
+      const vars = { template: code(template), customer: code(d.data.customerId ?? '—') };
+      if (d.data.reasons.length === 0) return [t('tasks:problem.undeliverableNone', vars)];
+      return [t('tasks:problem.undeliverable', { ...vars, count: d.data.reasons.length }), ...undeliverableReasonLines(t, d.data.reasons).map((l) => `• ${l}`)];
+    }
   }
   return [t('tasks:problem.unreadable')];
 }
@@ -98,6 +108,7 @@ export function noteLine(t: TFunction, line: TaskNoteLine, locale: string, timeZ
   if (typeof status === 'string' && isCanonicalStatus(status)) vars.status = statusLabel(t, status);
   if (typeof channel === 'string') vars.channel = t(`tasks:note.channel.${channel}`, { defaultValue: channel });
   if (typeof time === 'number') vars.time = formatTime(time, locale, timeZone);
+  if (typeof vars.amount === 'number') vars.amount = formatMoney(vars.amount, typeof vars.currency === 'string' && vars.currency ? vars.currency : null, locale);
   for (const k of ['error', 'text'] as const) if (typeof vars[k] === 'string') vars[k] = redactText(vars[k]);
   return t(`tasks:note.${line.key}`, vars);
 }

@@ -13,6 +13,8 @@ import type { Logger } from './core/logger.ts';
 import type { CustomerChannel } from './core/notify.ts';
 import { DetectRunner } from './detect/runner.ts';
 import { createNotifier, type Notifier } from './notify/index.ts';
+import { undeliverableFinding } from './notify/undeliverable-finding.ts';
+import { PermanentError } from './core/errors.ts';
 import { resolveLanguage } from './core/i18n.ts';
 import { createConversations, NO_CHAT, type Conversations } from './conversations/index.ts';
 import { createTaskWriteback } from './conversations/task-writeback.ts';
@@ -79,10 +81,28 @@ export function createDomain(deps: DomainDeps): Domain {
     orders: createStoreTaskOrders(store),
     executors: {
       ...sourcePorts,
+      // An undeliverable message's Resend is `/notify resend` of that one message (new idempotency key, audited).
+      resendNotification: async (orderId, key, by) => {
+        const result = await notifier.desk.resend(orderId, by, { key });
+        if (!result.ok) throw new PermanentError(`notify.${result.reason}`, `cannot resend message ${key} of order ${orderId}: ${result.reason}`);
+        return { key: result.key };
+      },
+      // A person handled the problem: the finding resolves, the task's episode ends at once (so a new failure opens a
+      // new task), and the alert resolves with the next forward.
+      resolveFinding: async (fingerprint) => {
+        if (!(await store.findings.resolve(fingerprint, clock.now()))) return;
+        await tasks.onFindingResolved(fingerprint);
+        forwardRaised();
+      },
       // "Ask the customer" choices start a conversation (ask_stock, ask_price, ask_address); other templates as before.
-      requestCustomerNotification: (orderId, template, vars) => {
-        // "Contact the customer" about a stock shortage is the wait / switch / cancel question.
-        const [name, values] = template === 'stock_delay' ? ['ask_stock', { ...vars, item: String(vars.items ?? '') }] : [template, vars];
+      requestCustomerNotification: async (orderId, template, vars) => {
+        // "Contact the customer" about a stock shortage is the wait / switch / cancel question; a price question names the items.
+        const [name, values] =
+          template === 'stock_delay'
+            ? ['ask_stock', { ...vars, item: String(vars.items ?? '') }]
+            : template === 'ask_price' && vars.item === undefined
+              ? [template, { ...vars, item: itemsText(await store.queries.itemsOf(orderId)) || orderId }]
+              : [template, vars];
         return (conversations ? conversations.adaptRequest(sourcePorts.requestCustomerNotification) : sourcePorts.requestCustomerNotification)(orderId, name, values);
       },
     },
@@ -103,6 +123,8 @@ export function createDomain(deps: DomainDeps): Domain {
     // Every firing finding goes to the alert pipeline, and to tasks when a person must decide.
     sink: fanOut(alerts, perFinding({ fired: (f) => tasks.onFinding(f), resolved: (fp) => tasks.onFindingResolved(fp) })),
   });
+  // Findings raised outside the scans reach the pipeline and tasks now rather than at the next scan.
+  const forwardRaised = (): void => void detect.forwardRaised().catch((err: unknown) => log.error({ err: String(err) }, 'forwarding raised findings failed'));
   const notifier = createNotifier({
     db: store.db,
     channels: deps.channels,
@@ -110,7 +132,11 @@ export function createDomain(deps: DomainDeps): Domain {
     clock,
     log: log.child({ module: 'notify' }),
     audit: (entry) => audit.append(entry),
-    onUndeliverable: (u) => log.error({ orderId: u.orderId, key: u.key, reasons: u.reasons }, 'no channel could reach the customer'),
+    // Every channel failed: a finding (alert + staff task with the reasons), like a failing source's.
+    onUndeliverable: async (u) => {
+      await store.findings.raise(undeliverableFinding(u, clock.now()), clock.now());
+      forwardRaised();
+    },
     preview: { wechatTemplates: effective().wechat.templates, wechatLanguage: effective().wechat.language },
   });
   const staffLanguage = (): ReturnType<typeof resolveLanguage> => resolveLanguage(effective().language);
@@ -171,4 +197,10 @@ export function createDomain(deps: DomainDeps): Domain {
       await notifier.stop();
     },
   };
+}
+
+/** Items as a customer reads them in a question: "Tea ×2, Cup" (names, else SKUs), at most 60 characters. */
+function itemsText(items: readonly { sku: string; name?: string; qty: number }[]): string {
+  const text = items.map((i) => `${i.name ?? i.sku}${i.qty > 1 ? ` ×${i.qty}` : ''}`).join(', ');
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }

@@ -10,8 +10,9 @@ import { describeError, RetryableError } from '../core/errors.ts';
 import { resolveLanguage, type Language } from '../core/i18n.ts';
 import type { Logger } from '../core/logger.ts';
 import type { CanonicalStatus } from '../core/status.ts';
+import { applyCorrectedPrice } from '../tasks/executors.ts';
 import type { TaskExecutorPorts } from '../tasks/ports.ts';
-import type { TaskNote, TaskNoteInput, TaskNoteLine } from '../tasks/types.ts';
+import type { Task, TaskNote, TaskNoteInput, TaskNoteLine } from '../tasks/types.ts';
 import { describeOutcome, formatTranscript, handoffSummary } from './texts.ts';
 import type { Conversation, ConversationPorts, TranscriptEntry } from './types.ts';
 
@@ -22,8 +23,8 @@ export const TRANSCRIPT_TEXT_MAX = 200;
 
 /** What the write-back works through (the composition root wires the task service, the executor ports and the hub). */
 export interface TaskWritebackDeps {
-  tasks: { note(id: number, entry: TaskNoteInput): Promise<TaskNote | undefined> };
-  ports: Pick<TaskExecutorPorts, 'canPush' | 'pushStatus'>;
+  tasks: { note(id: number, entry: TaskNoteInput): Promise<TaskNote | undefined>; get(id: number): Promise<Task | undefined> };
+  ports: Pick<TaskExecutorPorts, 'canPush' | 'pushStatus' | 'applyPrice' | 'resync'>;
   /** Every system's current view of the order (what a cancel writes to). */
   views(orderId: string): Promise<{ system: string; status: CanonicalStatus }[]>;
   /** Posts a staff card that is not a task card under `cardKey`; called again with the same key, updates it instead. */
@@ -34,9 +35,12 @@ export interface TaskWritebackDeps {
   log: Logger;
 }
 
-/** What a cancel did, system by system. */
-interface CancelOutcome {
-  key: 'cancelled' | 'cancelIncomplete' | 'cancelRetrying';
+/** A declined price's cancel, noted as such. */
+const DECLINE_KEYS: Readonly<Record<string, string>> = { cancelled: 'declined', cancelIncomplete: 'declineIncomplete', cancelRetrying: 'declineRetrying' };
+
+/** What a write-back (a cancel, a price correction) did, system by system; `key` names the note. */
+interface WriteOutcome {
+  key: string;
   done: string[];
   lines: TaskNoteLine[];
   attention: boolean;
@@ -48,7 +52,7 @@ export function createTaskWriteback(deps: TaskWritebackDeps): Pick<ConversationP
   const { log } = deps;
 
   // Pushes cancelled to every system of the order that takes status writes; each system's result is a note line.
-  async function cancelEverywhere(orderId: string): Promise<CancelOutcome> {
+  async function cancelEverywhere(orderId: string): Promise<WriteOutcome> {
     const views = await deps.views(orderId);
     const already = views.filter((v) => v.status === 'cancelled').map((v) => v.system);
     const lines: TaskNoteLine[] = [];
@@ -81,7 +85,36 @@ export function createTaskWriteback(deps: TaskWritebackDeps): Pick<ConversationP
     return { key, done: cancelled, lines, attention: key !== 'cancelled' || cannot.length > 0, retry };
   }
 
-  function decisionNote(c: Conversation, choice: string, cancel: CancelOutcome | undefined): TaskNoteInput {
+  // The customer accepted a corrected price: the price task's own executor writes it to every system that differs.
+  async function applyPriceOf(c: Conversation): Promise<WriteOutcome> {
+    const task = c.taskId === null ? undefined : await deps.tasks.get(c.taskId);
+    const fail = (err: unknown): WriteOutcome => {
+      const retry = err instanceof RetryableError;
+      log.warn({ orderId: c.orderId, err: describeError(err) }, 'applying the price the customer accepted failed');
+      return { key: retry ? 'acceptRetrying' : 'acceptIncomplete', done: [], lines: [{ key: 'result.priceFailed', vars: { error: describeError(err).slice(0, 300) } }], attention: true, retry };
+    };
+    if (!task || task.kind !== 'price') return fail(new Error(`no price task behind conversation ${c.id}`));
+    try {
+      const result = await applyCorrectedPrice(task, deps.ports);
+      const priced = result.lines.filter((l) => l.key === 'priced');
+      return { key: 'accepted', done: priced.map((l) => String(l.vars?.system ?? '')), lines: priced.map((l) => ({ key: 'result.priced', vars: l.vars ?? {} })), attention: false, retry: false };
+    } catch (err) {
+      return fail(err);
+    }
+  }
+
+  // What the answer writes back to the order: a cancel (stock: cancel; price: decline, as the question told the
+  // customer), a price correction (price: accept); nothing for the others.
+  async function writeBack(c: Conversation, choice: string): Promise<WriteOutcome | undefined> {
+    if (choice === 'cancel') return cancelEverywhere(c.orderId);
+    if (c.template !== 'ask_price') return undefined;
+    if (choice === 'accept') return applyPriceOf(c);
+    if (choice !== 'decline') return undefined;
+    const cancel = await cancelEverywhere(c.orderId);
+    return { ...cancel, key: DECLINE_KEYS[cancel.key] ?? cancel.key };
+  }
+
+  function decisionNote(c: Conversation, choice: string, cancel: WriteOutcome | undefined): TaskNoteInput {
     const byDefault = c.decidedBy === 'default';
     const base = { ref: `conversation:${c.id}`, ...(byDefault ? { who: 'system' as const } : { who: 'customer' as const, actor: { key: `customer:${c.customerId}`, name: c.customerId } }) };
     const tone = cancel?.attention || choice === 'switch' ? ('attention' as const) : ('info' as const);
@@ -99,13 +132,13 @@ export function createTaskWriteback(deps: TaskWritebackDeps): Pick<ConversationP
 
   return {
     async decide({ conversation: c, choice }) {
-      const cancel = choice === 'cancel' ? await cancelEverywhere(c.orderId) : undefined;
+      const cancel = await writeBack(c, choice);
       const note = decisionNote(c, choice, cancel);
       if (!(await onTask(c, note))) {
         await deps.postCard(`conversation:${c.id}:decision`, (t) => decisionCard(t, c, note, deps.timeZone));
       }
       // Shown on the card first; then the conversation's tick tries again (the note is replaced, never repeated).
-      if (cancel?.retry) throw new RetryableError('conversation.cancel_incomplete', `order ${c.orderId} is not cancelled everywhere yet`, { details: { orderId: c.orderId } });
+      if (cancel?.retry) throw new RetryableError('conversation.writeback_incomplete', `the answer to conversation ${c.id} is not written to order ${c.orderId} everywhere yet`, { details: { orderId: c.orderId } });
     },
     async handoff({ conversation: c, transcript }) {
       const inline = inlineTranscript(transcript);

@@ -18,6 +18,13 @@ const SCHEMAS: { [K in FindingKind]: z.ZodType<FindingDetails[K]> } = {
   source_down: z.object({ failures: z.number(), error: z.string(), code: z.string(), fallback: z.string().nullable(), fallbackOk: z.boolean() }),
   unknown_status: z.object({ system: z.string(), rawStatus: z.string(), orders: z.number(), sampleOrderIds: z.array(z.string()) }),
   bad_record: z.object({ count: z.number(), samples: z.array(z.object({ ref: z.string(), message: z.string() })) }),
+  undeliverable: z.object({
+    template: z.string(),
+    key: z.string(),
+    customerId: z.string(),
+    at: z.number(),
+    reasons: z.array(z.object({ channel: z.string(), code: z.string(), message: z.string().optional(), provider: z.string().optional() })),
+  }),
 };
 
 /** Parsed details of one kind. */
@@ -45,6 +52,7 @@ const RANK_FIELD: Readonly<Record<FindingKind, [string, 1 | -1]>> = {
   unknown_status: ['orders', -1],
   bad_record: ['count', -1],
   source_down: ['failures', -1],
+  undeliverable: ['at', 1],
 };
 
 /** Sort key of an alert inside its group: lower is worse (oldest stale order, largest price deviation…). */

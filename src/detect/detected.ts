@@ -60,7 +60,7 @@ export function waitingSystem(status: CanonicalStatus, reporting: readonly strin
   return owners.find((s) => reporting.includes(s)) ?? owners[0] ?? statusSystem;
 }
 
-/** Kinds the sync engine raises (the runner forwards them). */
-export const ENGINE_KINDS: readonly FindingKind[] = ['source_down', 'unknown_status', 'bad_record'];
+/** Kinds raised outside the scans, by the sync engine and the notification dispatcher (the runner forwards them). */
+export const ENGINE_KINDS: readonly FindingKind[] = ['source_down', 'unknown_status', 'bad_record', 'undeliverable'];
 /** Kinds the runner's scans own: each scan states their complete current set. */
 export const SCANNED_KINDS: readonly FindingKind[] = ['stale', 'regression', 'mismatch', 'price', 'stock'];

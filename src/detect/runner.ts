@@ -98,6 +98,22 @@ export class DetectRunner implements SyncListener {
     });
   }
 
+  /**
+   * Sends the findings raised outside the scans (the engine's, the dispatcher's undeliverable messages) to the sink now,
+   * with those resolved since the last look, instead of at the next scan. Before the first scan it does nothing: that
+   * scan reconciles everything.
+   */
+  forwardRaised(): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.reconciled || this.lastScanAt === undefined) return;
+      const now = this.deps.clock.now();
+      const firing = toAlerts(await this.engineFindings());
+      const resolved = await resolvedSince(this.deps.store.db, ENGINE_KINDS, this.lastScanAt);
+      this.lastScanAt = now;
+      await this.deps.sink.ingest({ firing, resolved, complete: ENGINE_KINDS });
+    });
+  }
+
   /** Called by the engine after each committed batch: queues the work and returns at once (never slows a sync). */
   onBatch(info: { events: readonly OrderEvent[]; canonicalChanges: readonly CanonicalChange[] }): void {
     void this.enqueue(() => this.handleBatch(info.events, info.canonicalChanges)).catch((err: unknown) => this.deps.log.error({ err: describeError(err) }, 'detect: batch handling failed'));

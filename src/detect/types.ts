@@ -2,7 +2,7 @@
 import type { CanonicalStatus } from '../core/status.ts';
 
 /** Every kind of finding. */
-export const FINDING_KINDS = ['stale', 'regression', 'mismatch', 'price', 'stock', 'source_down', 'unknown_status', 'bad_record'] as const;
+export const FINDING_KINDS = ['stale', 'regression', 'mismatch', 'price', 'stock', 'source_down', 'unknown_status', 'bad_record', 'undeliverable'] as const;
 /** One kind of finding. */
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -16,6 +16,16 @@ export interface FindingDetails {
   source_down: { failures: number; error: string; code: string; fallback: string | null; fallbackOk: boolean };
   unknown_status: { system: string; rawStatus: string; orders: number; sampleOrderIds: string[] };
   bad_record: { count: number; samples: { ref: string; message: string }[] };
+  /** A customer message no channel could deliver (raised by the notification dispatcher; contacts never included). */
+  undeliverable: { template: string; key: string; customerId: string; at: number; reasons: UndeliverableReasonDetail[] };
+}
+
+/** Why one channel could not deliver a message: our code, a short masked message, the provider's code when known. */
+export interface UndeliverableReasonDetail {
+  channel: string;
+  code: string;
+  message?: string | undefined;
+  provider?: string | undefined;
 }
 
 /** Labels alerts are grouped, silenced and inhibited by. `shop` is `default` until multi-shop settings exist. */

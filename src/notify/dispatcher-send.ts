@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.ts';
 import { describeError, OrderOpsError, PermanentError, RetryableError, UserError } from '../core/errors.ts';
 import type { CustomerChannel, CustomerChannelName, CustomerMessage } from '../core/notify.ts';
 import { computeBackoff } from '../core/retry.ts';
+import { maskContacts } from './channels/mask.ts';
 import type { ChannelRateLimiter } from './dispatcher-rate-limit.ts';
 import type { ChannelFailure, OutboxRow } from './outbox.ts';
 import type { AttemptEntry, RowOutcome } from './outbox-repo.ts';
@@ -17,7 +18,18 @@ export interface Undeliverable {
   customerId: string;
   key: string;
   template: string;
-  reasons: { channel: CustomerChannelName; error: string }[];
+  /** Per channel, in chain order: the error code, a short message (contacts masked) and the provider's code when known. */
+  reasons: UndeliverableReason[];
+}
+
+/** Why one channel could not deliver. */
+export interface UndeliverableReason {
+  channel: CustomerChannelName;
+  /** Our error code (`recipient.unreachable`, `channel.auth_failed`, `not_reachable` …). */
+  error: string;
+  message?: string | undefined;
+  /** The provider's own code (WeChat errcode, SMTP reply, SMS gateway error). */
+  provider?: string | undefined;
 }
 
 /** What `sendRow` needs. */
@@ -38,7 +50,7 @@ export interface SendResult {
 }
 
 const Vars = z.record(z.string(), z.string());
-const Failures = z.array(z.tuple([z.string(), z.string()]));
+const Failures = z.array(z.tuple([z.string(), z.string()]).rest(z.string()));
 
 function parseJson<T>(text: string, schema: z.ZodType<T>, fallback: T): T {
   try {
@@ -62,6 +74,22 @@ function errorText(err: unknown): string {
 
 function errorCode(err: unknown): string {
   return err instanceof OrderOpsError ? err.code : 'error';
+}
+
+// Channels put the provider's code in their error details under one of these names.
+const PROVIDER_CODE_FIELDS = ['errcode', 'error', 'smtpCode', 'status'] as const;
+
+/** The failure record of a channel given up on: code, short masked message, provider code when there is one. */
+function failureOf(name: CustomerChannelName, err: unknown): ChannelFailure {
+  const message = maskContacts(err instanceof Error ? err.message : String(err)).slice(0, 160);
+  const details = err instanceof OrderOpsError ? err.details : {};
+  const provider = PROVIDER_CODE_FIELDS.map((f) => details[f]).find((v): v is string | number => typeof v === 'string' || typeof v === 'number');
+  return provider === undefined ? [name, errorCode(err), message] : [name, errorCode(err), message, String(provider)];
+}
+
+/** The undeliverable report's reasons from a row's failure records. */
+export function reasonsOf(failures: readonly ChannelFailure[]): UndeliverableReason[] {
+  return failures.map(([channel, error, message, provider]) => ({ channel, error, ...(message ? { message } : {}), ...(provider ? { provider } : {}) }));
 }
 
 /** Sends one claimed row; never throws for a channel's failure (only for a failed checkpoint write). */
@@ -105,7 +133,7 @@ export async function sendRow(row: OutboxRow, profile: CustomerProfile, ctx: Sen
       skipped.push([name, 'not_reachable']);
     }
     if (!pick) {
-      const reasons = [...out.failures, ...skipped].map(([channel, error]) => ({ channel, error }));
+      const reasons = reasonsOf([...out.failures, ...skipped]);
       const summary = reasons.length > 0 ? reasons.map((r) => `${r.channel}: ${r.error}`).join('; ') : 'no channel configured for this customer';
       const outcome: RowOutcome = { ...out, state: 'failed', lastError: summary.slice(0, 500), log: [...out.log, log(null, 'undeliverable', summary.slice(0, 500))] };
       return { outcome, undeliverable: { orderId: row.order_id, customerId: row.customer_id, key: row.key, template: row.template, reasons } };
@@ -132,7 +160,7 @@ export async function sendRow(row: OutboxRow, profile: CustomerProfile, ctx: Sen
         return { outcome: { ...out, state: 'pending', nextAt: ctx.clock.now() + delay, log: [...out.log, log(name, 'retry', text)] } };
       }
       exhausted.add(name);
-      out = { ...out, failures: [...out.failures, [name, errorCode(err)]], log: [...out.log, log(name, 'failed', text)] };
+      out = { ...out, failures: [...out.failures, failureOf(name, err)], log: [...out.log, log(name, 'failed', text)] };
       await ctx.checkpoint(out);
       out = { ...out, log: [] };
     }

@@ -19,17 +19,17 @@ import type { Undeliverable } from './dispatcher-send.ts';
 import { handleCustomerReply, type ReplyOutcome } from './opt-out.ts';
 import { enqueueForChanges } from './outbox.ts';
 import { applyDeliveryReport, type DeliveryReport, type ReportEffect } from './outbox-reports.ts';
-import { resendLatest, type ResendResult } from './outbox-resend.ts';
+import { resendLatest, type ResendResult, type ResendTarget } from './outbox-resend.ts';
 import { notificationsFor, type NotificationView } from './outbox-timeline.ts';
 import { PrefsRepo } from './prefs.ts';
 import type { NotifySettings } from './settings.ts';
 
 export type { DispatchStats } from './dispatcher.ts';
 export type { ChannelPreview, NotifyPreview, PreviewResult } from './dispatcher-preview.ts';
-export type { Undeliverable } from './dispatcher-send.ts';
+export type { Undeliverable, UndeliverableReason } from './dispatcher-send.ts';
 export type { ReplyOutcome } from './opt-out.ts';
 export type { DeliveryReport, ReportEffect } from './outbox-reports.ts';
-export type { ResendResult } from './outbox-resend.ts';
+export type { ResendResult, ResendTarget } from './outbox-resend.ts';
 export type { NotificationView } from './outbox-timeline.ts';
 export { DEFAULT_NOTIFY_SETTINGS, notifySettingsSchema, parseNotifySettings, type NotifySettings } from './settings.ts';
 
@@ -72,7 +72,8 @@ export interface NotifierOptions {
 export interface NotifyDesk {
   now(): number;
   preview(orderId: string, status: string, language?: Language): Promise<PreviewResult>;
-  resend(orderId: string, actor: NotifyActor): Promise<ResendResult>;
+  /** The order's latest status message again under a new idempotency key, or with `target.key` that one message (audited). */
+  resend(orderId: string, actor: NotifyActor, target?: ResendTarget): Promise<ResendResult>;
   /** Every notification of an order (for the /order timeline). */
   notificationsFor(orderId: string): Promise<NotificationView[]>;
 }
@@ -148,10 +149,10 @@ export function createNotifier(opts: NotifierOptions): Notifier {
     notificationsFor: (orderId) => notificationsFor(db, orderId),
     preview: (orderId, status, language) =>
       previewNotification({ db, prefs, settings: settings(), now: clock.now(), reach, ...opts.preview }, orderId, status, language ? resolveLanguage(language) : undefined),
-    async resend(orderId, actor) {
-      const result = await resendLatest({ db, prefs, settings: settings(), now: clock.now() }, orderId);
+    async resend(orderId, actor, target) {
+      const result = await resendLatest({ db, prefs, settings: settings(), now: clock.now() }, orderId, target);
       if (result.ok) {
-        await opts.audit?.({ actor: actor.key, type: 'notify', subject: `order:${orderId}`, action: 'resend', data: { key: result.key, status: result.status, customerId: result.customerId, name: actor.name ?? null } });
+        await opts.audit?.({ actor: actor.key, type: 'notify', subject: `order:${orderId}`, action: 'resend', data: { key: result.key, status: result.status, template: result.template, customerId: result.customerId, name: actor.name ?? null } });
         log.info({ orderId, key: result.key, actor: actor.key }, 'notification resend queued');
         dispatcher.wake();
       }

@@ -8,8 +8,11 @@ import { CUSTOMER_STATUS_TEMPLATES } from './texts.ts';
 /** Where a message is in its life. */
 export type OutboxState = 'pending' | 'sending' | 'sent' | 'delivered' | 'failed' | 'cancelled';
 
-/** A channel given up on for one message, and why. */
-export type ChannelFailure = [CustomerChannelName, string];
+/**
+ * A channel given up on for one message, and why: the error code, then (when the channel said more) a short message with
+ * customer contacts masked, and the provider's own code (e.g. WeChat's errcode `43004`).
+ */
+export type ChannelFailure = [CustomerChannelName, string] | [CustomerChannelName, string, string] | [CustomerChannelName, string, string, string];
 
 /** One outbox row as the dispatcher claims it. */
 export interface OutboxRow {

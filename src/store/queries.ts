@@ -102,6 +102,22 @@ export class OrderQueries {
     };
   }
 
+  /** The order's items as one system reported them (the first system with items, by name), for texts to customers. */
+  async itemsOf(orderId: string): Promise<{ sku: string; name?: string; qty: number }[]> {
+    const row = await this.db.get<{ items: string }>('SELECT items FROM order_items WHERE order_id = ? ORDER BY system LIMIT 1', [orderId]);
+    if (!row) return [];
+    try {
+      const parsed: unknown = JSON.parse(row.items);
+      if (!Array.isArray(parsed)) return [];
+      return parsed.flatMap((i: unknown) => {
+        const o = i as { sku?: unknown; name?: unknown; qty?: unknown };
+        return typeof o.sku === 'string' ? [{ sku: o.sku, ...(typeof o.name === 'string' ? { name: o.name } : {}), qty: typeof o.qty === 'number' ? o.qty : 1 }] : [];
+      });
+    } catch {
+      return [];
+    }
+  }
+
   /** Total orders, per-system snapshots and events (for health and tests). */
   async totals(): Promise<{ orders: number; snapshots: number; events: number }> {
     const row = await this.db.get<{ orders: number; snapshots: number; events: number }>(

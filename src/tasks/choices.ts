@@ -30,7 +30,7 @@ export function choicesFor(kind: TaskKind, details: Record<string, unknown>): { 
     case 'stock':
       return TASK_DETAILS.stock.safeParse(details).success ? { choices: ['wait', 'contact', 'cancel'], suggested: 'wait' } : undefined;
     case 'price':
-      return TASK_DETAILS.price.safeParse(details).success ? { choices: ['apply', 'keep'], suggested: 'apply' } : undefined;
+      return TASK_DETAILS.price.safeParse(details).success ? { choices: ['apply', 'ask', 'keep'], suggested: 'apply' } : undefined;
     case 'source_down': {
       const d = TASK_DETAILS.source_down.safeParse(details);
       if (!d.success) return undefined;
@@ -38,6 +38,8 @@ export function choicesFor(kind: TaskKind, details: Record<string, unknown>): { 
     }
     case 'regression':
       return TASK_DETAILS.regression.safeParse(details).success ? { choices: ['restore', 'accept'], suggested: 'restore' } : undefined;
+    case 'undeliverable':
+      return TASK_DETAILS.undeliverable.safeParse(details).success ? { choices: ['resend', 'contacted'], suggested: 'resend' } : undefined;
   }
 }
 

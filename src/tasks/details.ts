@@ -11,6 +11,12 @@ export const TASK_DETAILS = {
   stock: z.looseObject({ system: z.string(), raw: z.string().optional(), status: status.optional(), since: z.number().optional(), items: z.array(z.object({ sku: z.string(), qty: z.number() })).optional() }),
   source_down: z.looseObject({ failures: z.number().optional(), error: z.string().optional(), code: z.string().optional(), fallback: z.string().nullable().optional(), fallbackOk: z.boolean().optional() }),
   regression: z.looseObject({ system: z.string(), from: status, to: status, raw: z.string().optional(), at: z.number().optional() }),
+  undeliverable: z.looseObject({
+    template: z.string(),
+    key: z.string(),
+    customerId: z.string().optional(),
+    reasons: z.array(z.looseObject({ channel: z.string(), code: z.string(), message: z.string().optional(), provider: z.string().optional() })),
+  }),
 } as const;
 
 /** Parsed mismatch details. */
@@ -23,3 +29,5 @@ export type StockDetails = z.infer<typeof TASK_DETAILS.stock>;
 export type SourceDownDetails = z.infer<typeof TASK_DETAILS.source_down>;
 /** Parsed regression details. */
 export type RegressionDetails = z.infer<typeof TASK_DETAILS.regression>;
+/** Parsed undeliverable-message details. */
+export type UndeliverableDetails = z.infer<typeof TASK_DETAILS.undeliverable>;

@@ -2,7 +2,7 @@
 import { OrderOpsError, PermanentError } from '../core/errors.ts';
 import type { CanonicalStatus } from '../core/status.ts';
 import { trustedSystem } from './choices.ts';
-import { TASK_DETAILS } from './details.ts';
+import { TASK_DETAILS, type PriceDetails } from './details.ts';
 import type { TaskExecutorPorts } from './ports.ts';
 import type { ChoiceId, Compensation, ExecutionResult, ResultLine, Task } from './types.ts';
 
@@ -73,12 +73,17 @@ async function contact(task: Task, ports: TaskExecutorPorts): Promise<ExecutionR
   return { lines: [{ key: 'notified', vars: { orderId } }], compensation: { type: 'none', reason: 'message_sent' } };
 }
 
-async function applyPrice(task: Task, ports: TaskExecutorPorts): Promise<ExecutionResult> {
+/** The corrected amount of a price task (the items' sum when known, else the first system's) and its currency. */
+function correctedAmount(task: Task): { orderId: string; d: PriceDetails; target: number; currency: string | null } {
   const orderId = needOrder(task);
   const d = TASK_DETAILS.price.parse(task.details);
   const first = d.amounts[0];
-  const target = d.expected ?? first?.amount ?? 0;
-  const currency = first?.currency ?? null;
+  return { orderId, d, target: d.expected ?? first?.amount ?? 0, currency: first?.currency ?? null };
+}
+
+/** Writes the corrected amount to every system whose amount differs (the price task's "apply", and a customer's "accept"). */
+export async function applyCorrectedPrice(task: Task, ports: Pick<TaskExecutorPorts, 'applyPrice'>): Promise<ExecutionResult> {
+  const { orderId, d, target, currency } = correctedAmount(task);
   const lines: ResultLine[] = [];
   const undo: { system: string; amount: number; currency: string | null }[] = [];
   for (const a of d.amounts.filter((x) => x.amount !== target)) {
@@ -88,6 +93,34 @@ async function applyPrice(task: Task, ports: TaskExecutorPorts): Promise<Executi
   }
   if (lines.length === 0) lines.push({ key: 'priceSame' });
   return { lines, compensation: undo.length > 0 ? { type: 'price', orderId, items: undo } : nothing };
+}
+
+// Asks the customer to accept the corrected amount (a conversation: accept → applied, decline → cancelled). What they
+// were charged is the amount furthest from the corrected one.
+async function askAboutPrice(task: Task, ports: TaskExecutorPorts): Promise<ExecutionResult> {
+  const { orderId, d, target, currency } = correctedAmount(task);
+  const charged = d.amounts.reduce<PriceDetails['amounts'][number] | undefined>((a, x) => (a === undefined || Math.abs(x.amount - target) > Math.abs(a.amount - target) ? x : a), undefined);
+  if (!charged || charged.amount === target) return { lines: [{ key: 'priceSame' }], compensation: nothing };
+  const money = (n: number): string => `${n.toFixed(2)}${currency ? ` ${currency}` : ''}`;
+  // taskId lets the conversation find this task again (its answer is noted here) and makes a retried request the same one.
+  await ports.requestCustomerNotification(orderId, 'ask_price', { orderId, oldAmount: money(charged.amount), newAmount: money(target), taskId: task.id });
+  return { lines: [{ key: 'askedPrice', vars: { orderId, amount: target, currency: currency ?? '' } }], compensation: { type: 'none', reason: 'message_sent' } };
+}
+
+// The finding is resolved first, so the episode has ended before the resent message can fail again: a second failure
+// then opens a new task instead of landing on this finished one.
+async function resend(task: Task, ports: TaskExecutorPorts): Promise<ExecutionResult> {
+  const orderId = needOrder(task);
+  const d = TASK_DETAILS.undeliverable.parse(task.details);
+  const by = task.approvals.at(-1);
+  await ports.resolveFinding(task.fingerprint);
+  const sent = await ports.resendNotification(orderId, d.key, { key: by?.actor ?? `task:${task.id}`, name: by?.name });
+  return { lines: [{ key: 'resent', vars: { orderId, key: sent.key } }], compensation: { type: 'none', reason: 'message_sent' } };
+}
+
+async function contacted(task: Task, ports: TaskExecutorPorts): Promise<ExecutionResult> {
+  await ports.resolveFinding(task.fingerprint);
+  return { lines: [{ key: 'contacted' }], compensation: { type: 'none', reason: 'not_reversible' } };
 }
 
 async function restore(task: Task, ports: TaskExecutorPorts): Promise<ExecutionResult> {
@@ -113,12 +146,15 @@ export async function executeChoice(task: Task, choice: ChoiceId, ports: TaskExe
   if (task.kind === 'stock' && choice === 'wait') return { lines: [{ key: 'waiting' }], compensation: nothing };
   if (task.kind === 'stock' && choice === 'contact') return contact(task, ports);
   if (task.kind === 'stock' && choice === 'cancel') return cancel(task, ports);
-  if (task.kind === 'price' && choice === 'apply') return applyPrice(task, ports);
+  if (task.kind === 'price' && choice === 'apply') return applyCorrectedPrice(task, ports);
+  if (task.kind === 'price' && choice === 'ask') return askAboutPrice(task, ports);
   if (task.kind === 'price' && choice === 'keep') return { lines: [{ key: 'kept' }], compensation: nothing };
   if (task.kind === 'source_down' && choice === 'ack') return { lines: [{ key: 'acknowledged' }], compensation: nothing };
   if (task.kind === 'source_down' && choice === 'fallback') return fallback(task, ports);
   if (task.kind === 'regression' && choice === 'restore') return restore(task, ports);
   if (task.kind === 'regression' && choice === 'accept') return { lines: [{ key: 'accepted' }], compensation: nothing };
+  if (task.kind === 'undeliverable' && choice === 'resend') return resend(task, ports);
+  if (task.kind === 'undeliverable' && choice === 'contacted') return contacted(task, ports);
   throw new PermanentError('tasks.bad_choice', `no executor for ${task.kind} choice ${choice}`);
 }
 

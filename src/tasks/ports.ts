@@ -39,4 +39,11 @@ export interface TaskExecutorPorts {
   switchToFallback(source: string): Promise<void>;
   /** Undoes switchToFallback: the source itself is pulled again. */
   restoreSource(source: string): Promise<void>;
+  /**
+   * Sends one customer message (its outbox `key`) again down the customer's channel chain under a new idempotency key
+   * (the `/notify resend` path, audited as `by`); returns the new key.
+   */
+  resendNotification(orderId: string, key: string, by: { key: string; name?: string | undefined }): Promise<{ key: string }>;
+  /** Marks a finding resolved because a person dealt with it (its alert resolves, its task's episode ends). */
+  resolveFinding(fingerprint: string): Promise<void>;
 }

@@ -21,6 +21,10 @@ export interface SourcePortsDeps {
   log: Logger;
   /** Customer notifications (the notify work); unset: the choice fails with a clear code. */
   requestCustomerNotification?: TaskExecutorPorts['requestCustomerNotification'];
+  /** Resending an undeliverable message (the notifier's desk); unset: the choice fails with a clear code. */
+  resendNotification?: TaskExecutorPorts['resendNotification'];
+  /** Resolving a finding a person handled (the findings store); unset: the choice fails with a clear code. */
+  resolveFinding?: TaskExecutorPorts['resolveFinding'];
 }
 
 const unsupported = (what: string) => async (): Promise<never> => {
@@ -64,6 +68,8 @@ export function createSourceExecutorPorts(deps: SourcePortsDeps): TaskExecutorPo
       await resync(system);
     },
     requestCustomerNotification: deps.requestCustomerNotification ?? unsupported('customer notification'),
+    resendNotification: deps.resendNotification ?? unsupported('resending a customer message'),
+    resolveFinding: deps.resolveFinding ?? unsupported('resolving a finding'),
     async switchToFallback(source) {
       await deps.engine.switchToFallback(source);
     },

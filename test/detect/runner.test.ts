@@ -8,7 +8,7 @@ import type { OrderSource, SourcePage } from '../../src/sync/sources/types.ts';
 import { FakePublisher } from '../alerts/helpers.ts';
 import { detectWorld, HOUR, NOW } from './helpers.ts';
 
-test('engine findings (source_down, unknown_status, bad_record) flow through the runner, and resolve when the engine resolves them', async (t) => {
+test('engine findings (source_down, unknown_status, bad_record, undeliverable) flow through the runner, and resolve when the engine resolves them', async (t) => {
   const w = await detectWorld(t, [{ name: 'wms' }]);
   await w.store.findings.raise({ kind: 'source_down', fingerprint: 'source_down:wms', source: 'wms', details: { failures: 2, error: 'HTTP 503', code: 'x', fallback: null, fallbackOk: false } }, NOW);
   await w.runner.scan();
@@ -19,7 +19,7 @@ test('engine findings (source_down, unknown_status, bad_record) flow through the
   const second = w.sink.batches.at(-1);
   assert.deepEqual(second?.firing, []);
   assert.deepEqual(second?.resolved, ['source_down:wms'], 'listed too, for consumers that only read the lists (tasks)');
-  assert.deepEqual(second?.complete, ['source_down', 'unknown_status', 'bad_record'], 'the complete engine set: the pipeline resolves the rest');
+  assert.deepEqual(second?.complete, ['source_down', 'unknown_status', 'bad_record', 'undeliverable'], 'the complete engine set: the pipeline resolves the rest');
 });
 
 test('the first scan after a start reconciles the pipeline with every open finding; later scans send only changes', async (t) => {
@@ -27,7 +27,7 @@ test('the first scan after a start reconciles the pipeline with every open findi
   await w.commit('storefront', [{ id: 'A1', status: 'paid', hoursAgo: 30 }, { id: 'A2', status: 'paid', hoursAgo: 30 }]);
   const r1 = await w.runner.scan();
   assert.equal(r1.full, true);
-  assert.equal(w.sink.batches.at(-1)?.complete?.length, 8);
+  assert.equal(w.sink.batches.at(-1)?.complete?.length, 9);
   await w.runner.scan();
   assert.deepEqual(w.sink.batches.at(-1)?.firing, [], 'nothing changed');
   const restarted = w.newRunner();

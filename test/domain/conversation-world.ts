@@ -38,6 +38,13 @@ export class FakeSystem implements OrderSource {
     if (err) throw err;
     this.pushes.push(`${orderId} ${status}`);
   }
+  /** Amount writes, as "order amount currency". */
+  readonly priceWrites: string[] = [];
+  async pushPrice(orderId: string, amount: number, currency: string | null): Promise<void> {
+    const err = this.failures.shift();
+    if (err) throw err;
+    this.priceWrites.push(`${orderId} ${amount} ${currency ?? ''}`.trim());
+  }
 }
 
 /** Everything a conversation write-back test drives. */
@@ -65,7 +72,6 @@ export async function makeConversationDomain(t: TestContext): Promise<Conversati
   const settings = await SettingsStore.open(tempDir(t));
   const clock = new ManualClock(Date.UTC(2026, 5, 1, 10));
   const log = createSilentLogger();
-  const engine = new SyncEngine({ store, settings: () => settings.get(), sources: new Map(), clock, log });
   const storefront = new FakeSystem('storefront');
   const wms = new FakeSystem('wms');
   // erp declares no push: a cancel cannot reach it.
@@ -76,6 +82,8 @@ export async function makeConversationDomain(t: TestContext): Promise<Conversati
     ['erp', erp],
   ]);
   const sourceSettings = settingsWith([{ name: 'storefront' }, { name: 'wms' }, { name: 'erp' }]).sources;
+  // Resyncs (after a price write) pull the fake systems, which have nothing new.
+  const engine = new SyncEngine({ store, settings: () => ({ ...settings.get(), sources: sourceSettings }), sources, clock, log });
   const said: { to: Recipient; text: string }[] = [];
   const customerChat = { canReach: (r: Recipient) => r.customerId === 'C-es', say: async (to: Recipient, text: string) => void said.push({ to, text }) };
   let hub: ChatHub<BotServices> | undefined;

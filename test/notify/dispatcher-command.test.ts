@@ -8,6 +8,7 @@ import { getT, SUPPORTED_LANGUAGES } from '../../src/core/i18n.ts';
 import type { NotifyAuditEntry, NotifyBotServices } from '../../src/notify/index.ts';
 import { stableMessageId } from '../../src/notify/channels/message-key.ts';
 import { assertNoKeyLeaks, cardText } from '../cards/helpers.ts';
+import { enqueueMessage } from '../../src/notify/outbox.ts';
 import { CUSTOMERS, notifyWorld, outboxRows, type NotifyWorld } from './dispatcher-harness.ts';
 
 async function run(w: NotifyWorld, args: Record<string, string | undefined>, opts: { lang?: string; role?: Role; services?: NotifyBotServices } = {}) {
@@ -109,7 +110,7 @@ test('/notify resend queues the latest status under a new key, audited, and it i
   await notifier.drain();
   const first = await run(w, { action: 'resend', order: 'RS1' }, { services: { notify: notifier.desk } });
   assert.match(String(first.replies[0]), /Order RS1: “Shipped” queued again under the new key RS1:shipped:shipped#resend-1 \(resend #1\)/);
-  assert.deepEqual(audit, [{ actor: 'console:mei', type: 'notify', subject: 'order:RS1', action: 'resend', data: { key: 'RS1:shipped:shipped#resend-1', status: 'shipped', customerId: 'C-LI', name: 'Mei' } }]);
+  assert.deepEqual(audit, [{ actor: 'console:mei', type: 'notify', subject: 'order:RS1', action: 'resend', data: { key: 'RS1:shipped:shipped#resend-1', status: 'shipped', template: 'shipped', customerId: 'C-LI', name: 'Mei' } }]);
   await run(w, { action: 'resend', order: 'RS1' }, { services: { notify: notifier.desk } });
   await notifier.drain();
   assert.deepEqual(
@@ -123,4 +124,20 @@ test('/notify resend queues the latest status under a new key, audited, and it i
   await w.notifier.handleCustomerReply('C-LI', 'STOP');
   assert.match(String((await run(w, { action: 'resend', order: 'RS1' })).ephemerals[0]), /opted out/);
   assert.equal(audit.length, 2);
+});
+
+test('a resend of one named message (an undeliverable task) queues that message, not the latest status, under a new key', async (t) => {
+  const w = await notifyWorld(t, { channels: ['console'] });
+  await w.commit([{ orderId: 'RK1', status: 'shipped', customer: CUSTOMERS.li }]);
+  await enqueueMessage(w.store.db, { key: 'RK1:shipped:stock_delay', orderId: 'RK1', status: 'shipped', customerId: 'C-LI', template: 'stock_delay', vars: { items: 'SKU-1×1' }, urgent: false }, w.clock.now());
+  const actor = { key: 'console:mei', name: 'Mei' };
+  const first = await w.notifier.desk.resend('RK1', actor, { key: 'RK1:shipped:stock_delay' });
+  assert.deepEqual(first, { ok: true, key: 'RK1:shipped:stock_delay#resend-1', status: 'shipped', template: 'stock_delay', customerId: 'C-LI', n: 1 });
+  // The resend of a resend is the same message again: numbered on from the original key.
+  const second = await w.notifier.desk.resend('RK1', actor, { key: 'RK1:shipped:stock_delay#resend-1' });
+  assert.equal(second.ok && second.key, 'RK1:shipped:stock_delay#resend-2');
+  const vars = await w.store.db.all<{ vars: string }>("SELECT vars FROM notify_outbox WHERE template = 'stock_delay' ORDER BY id");
+  assert.deepEqual(vars.map((v) => JSON.parse(v.vars)), [{ items: 'SKU-1×1' }, { items: 'SKU-1×1' }, { items: 'SKU-1×1' }]);
+  assert.deepEqual(await w.notifier.desk.resend('RK1', actor, { key: 'RK1:paid:paid' }), { ok: false, reason: 'message_not_found' });
+  assert.deepEqual(await w.notifier.desk.resend('RK1', actor, { key: 'OTHER:shipped:shipped' }), { ok: false, reason: 'message_not_found' });
 });

@@ -112,6 +112,10 @@ test('every channel failing marks the message failed and reports it undeliverabl
       ['U2', 'C-NOBODY', 'U2:paid:paid', ['wechat_template:not_reachable', 'sms:not_reachable']],
     ],
   );
+  // Each reason carries the provider's code and a short message with the customer's contact masked.
+  const li = w.undeliverable.find((u) => u.orderId === 'U1');
+  assert.deepEqual(li?.reasons.map((r) => [r.channel, r.provider]), [['wechat_template', '40003'], ['sms', 'invalid_number']]);
+  for (const r of li?.reasons ?? []) assert.ok(r.message && !r.message.includes('13812345678'), `masked: ${r.message}`);
   const [u1] = await w.notifier.notificationsFor('U1');
   assert.deepEqual(u1?.history.map((h) => h.result), ['failed', 'failed', 'undeliverable']);
   await w.notifier.drain();

@@ -16,6 +16,16 @@ const DETAILS: Record<TaskKind, Record<string, unknown>> = {
   price: { amounts: [{ system: 'erp', amount: 99, currency: 'CNY' }, { system: 'shop', amount: 89, currency: 'CNY' }], expected: 99, deviationPercent: 10.1 },
   source_down: { failures: 3, error: 'connect ECONNREFUSED, call +86 13812345678', code: 'net', fallback: 'erp-backup', fallbackOk: true },
   regression: { system: 'wms', from: 'shipped', to: 'paid', raw: 'PAID', at: T0 },
+  undeliverable: {
+    template: 'shipped',
+    key: 'A1:shipped:shipped',
+    customerId: 'C-1',
+    at: T0,
+    reasons: [
+      { channel: 'wechat_template', code: 'recipient.unreachable', message: 'WeChat cannot reach this follower (43004)', provider: '43004' },
+      { channel: 'sms', code: 'sms.weird', message: 'gateway refused 13812345678 and ann@example.com' },
+    ],
+  },
 };
 
 function task(kind: TaskKind, patch: Partial<Task> = {}): Task {

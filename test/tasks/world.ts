@@ -58,6 +58,13 @@ export class RecordingPorts implements TaskExecutorPorts {
   restoreSource(source: string): Promise<void> {
     return this.step(`restore ${source}`);
   }
+  async resendNotification(orderId: string, key: string): Promise<{ key: string }> {
+    await this.step(`resend ${orderId} ${key}`);
+    return { key: `${key}#resend-1` };
+  }
+  resolveFinding(fingerprint: string): Promise<void> {
+    return this.step(`resolve ${fingerprint}`);
+  }
 }
 
 /** Test people: platform a (Chinese readers) and b (Spanish readers). */

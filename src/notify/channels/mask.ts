@@ -18,3 +18,11 @@ export function maskEmail(email: string): string {
 export function maskId(id: string): string {
   return id.length <= 6 ? '***' : `${id.slice(0, 6)}…`;
 }
+
+const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+const PHONE_IN_TEXT = /(?:\+|\b00)\d{1,3}[\s-]?\d[\d\s-]{5,14}\d|(?<!\d)1[3-9]\d{9}(?!\d)/g;
+
+/** Masks every email address and phone number inside free text (a provider's error message) before it is stored or shown. */
+export function maskContacts(text: string): string {
+  return text.replace(EMAIL_IN_TEXT, (m) => maskEmail(m)).replace(PHONE_IN_TEXT, (m) => maskPhone(m));
+}
