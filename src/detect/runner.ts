@@ -85,9 +85,7 @@ export class DetectRunner implements SyncListener {
       const result = await scanDetectors(db, { settings, now, full, recentOrderIds: full ? [] : [...this.pending.keys(), ...(touched ?? [])] });
       // Engine findings are always sent complete (there are few), and what the engine resolved since the last
       // scan is also listed, so consumers other than the pipeline (tasks) hear of it.
-      const engine = toAlerts(await this.engineFindings());
-      const engineResolved = this.lastScanAt === undefined ? [] : await resolvedSince(db, ENGINE_KINDS, this.lastScanAt);
-      this.lastScanAt = now;
+      const { firing: engine, resolved: engineResolved } = await this.engineChanges(now);
       const resolved = [...result.resolved, ...engineResolved];
       const changes: AlertChanges = this.reconciled
         ? { firing: [...toAlerts(result.raised), ...engine], resolved, complete: ENGINE_KINDS }
@@ -106,17 +104,21 @@ export class DetectRunner implements SyncListener {
   forwardRaised(): Promise<void> {
     return this.enqueue(async () => {
       if (!this.reconciled || this.lastScanAt === undefined) return;
-      const now = this.deps.clock.now();
-      const firing = toAlerts(await this.engineFindings());
-      const resolved = await resolvedSince(this.deps.store.db, ENGINE_KINDS, this.lastScanAt);
-      this.lastScanAt = now;
-      await this.deps.sink.ingest({ firing, resolved, complete: ENGINE_KINDS });
+      await this.deps.sink.ingest({ ...(await this.engineChanges(this.deps.clock.now())), complete: ENGINE_KINDS });
     });
   }
 
   /** Called by the engine after each committed batch: queues the work and returns at once (never slows a sync). */
   onBatch(info: { events: readonly OrderEvent[]; canonicalChanges: readonly CanonicalChange[] }): void {
     void this.enqueue(() => this.handleBatch(info.events, info.canonicalChanges)).catch((err: unknown) => this.deps.log.error({ err: describeError(err) }, 'detect: batch handling failed'));
+  }
+
+  // The engine's (and the dispatcher's) open findings, and those resolved since the last look, which `now` becomes.
+  private async engineChanges(now: number): Promise<{ firing: ReturnType<typeof toAlerts>; resolved: Awaited<ReturnType<typeof resolvedSince>> }> {
+    const firing = toAlerts(await this.engineFindings());
+    const resolved = this.lastScanAt === undefined ? [] : await resolvedSince(this.deps.store.db, ENGINE_KINDS, this.lastScanAt);
+    this.lastScanAt = now;
+    return { firing, resolved };
   }
 
   private async engineFindings(): Promise<StoredFinding[]> {

@@ -36,9 +36,9 @@ export async function resendLatest(deps: { db: Db; prefs: PrefsRepo; settings: N
     const original = target.key === undefined ? undefined : target.key.split(RESEND_MARK)[0];
     const last = await db.get<{ key: string; status: string; template: string; customer_id: string; vars: string }>(
       original === undefined
-        ? "SELECT key, status, template, customer_id, vars FROM notify_outbox WHERE order_id = ? AND template = status AND instr(key, '#resend-') = 0 ORDER BY id DESC LIMIT 1"
+        ? 'SELECT key, status, template, customer_id, vars FROM notify_outbox WHERE order_id = ? AND template = status AND instr(key, ?) = 0 ORDER BY id DESC LIMIT 1'
         : 'SELECT key, status, template, customer_id, vars FROM notify_outbox WHERE order_id = ? AND key = ?',
-      original === undefined ? [orderId] : [orderId, original],
+      original === undefined ? [orderId, RESEND_MARK] : [orderId, original],
     );
     if (original !== undefined && !last) return { ok: false, reason: 'message_not_found' };
     const status = last?.status ?? order.status;
