@@ -15,6 +15,26 @@ export interface CustomerInfo {
   preferredChannel?: string | undefined;
 }
 
+/**
+ * Where an order ships to, as a source reports it. `street` holds the street lines (joined with ", " when a source
+ * has two); a source with a one-line address puts all of it in `street`. Cards always mask it (src/core/address.ts).
+ */
+export interface ShippingAddress {
+  /** The receiver's name (may differ from the customer's). */
+  name?: string | undefined;
+  /** The receiver's phone (couriers call it). */
+  phone?: string | undefined;
+  /** Country, as the source writes it (ISO code or name). */
+  country?: string | undefined;
+  /** Province / state. */
+  region?: string | undefined;
+  city?: string | undefined;
+  /** District / county. */
+  district?: string | undefined;
+  street?: string | undefined;
+  postalCode?: string | undefined;
+}
+
 /** One order line. */
 export interface OrderItem {
   sku: string;
@@ -33,6 +53,8 @@ export interface SourceRecord {
   currency?: string | undefined;
   customer?: CustomerInfo | undefined;
   items?: OrderItem[] | undefined;
+  /** The shipping address, when the source has one. */
+  shipTo?: ShippingAddress | undefined;
 }
 
 /** A source record whose raw status mapped onto a canonical status. */

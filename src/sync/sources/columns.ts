@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CustomerInfo, OrderItem, SourceRecord } from '../../core/order.ts';
+import type { CustomerInfo, OrderItem, ShippingAddress, SourceRecord } from '../../core/order.ts';
 
 /** Which of our fields come from which column (CSV header or SQL result column). */
 export const columnsSchema = z.strictObject({
@@ -16,6 +16,16 @@ export const columnsSchema = z.strictObject({
   customerLanguage: z.string().min(1).optional(),
   customerTimeZone: z.string().min(1).optional(),
   customerPreferredChannel: z.string().min(1).optional(),
+  /** Shipping address: receiver name and phone, country, province/state, city, district/county. */
+  shipName: z.string().min(1).optional(),
+  shipPhone: z.string().min(1).optional(),
+  shipCountry: z.string().min(1).optional(),
+  shipRegion: z.string().min(1).optional(),
+  shipCity: z.string().min(1).optional(),
+  shipDistrict: z.string().min(1).optional(),
+  /** The street lines as one text (a one-line address goes here whole). */
+  shipStreet: z.string().min(1).optional(),
+  shipPostalCode: z.string().min(1).optional(),
   /** A JSON array of `{ sku, name?, qty, price? }`. */
   items: z.string().min(1).optional(),
 });
@@ -183,6 +193,17 @@ const CUSTOMER_FIELDS = [
   ['customerPreferredChannel', 'preferredChannel'],
 ] as const satisfies readonly (readonly [keyof ColumnMap, keyof CustomerInfo])[];
 
+const SHIP_FIELDS = [
+  ['shipName', 'name'],
+  ['shipPhone', 'phone'],
+  ['shipCountry', 'country'],
+  ['shipRegion', 'region'],
+  ['shipCity', 'city'],
+  ['shipDistrict', 'district'],
+  ['shipStreet', 'street'],
+  ['shipPostalCode', 'postalCode'],
+] as const satisfies readonly (readonly [keyof ColumnMap, keyof ShippingAddress])[];
+
 /** Result of mapping one row: a record, or why the row is bad. */
 export type RowResult = { ok: true; record: SourceRecord } | { ok: false; message: string };
 
@@ -210,6 +231,13 @@ export function mapRow(cell: (column: string) => unknown, columns: ColumnMap, op
       if (value !== undefined) customer[key] = value;
     }
     if (Object.keys(customer).length > 0) record.customer = customer;
+    const shipTo: ShippingAddress = {};
+    for (const [field, key] of SHIP_FIELDS) {
+      const column = columns[field];
+      const value = column !== undefined ? readText(cell(column), field) : undefined;
+      if (value !== undefined) shipTo[key] = value;
+    }
+    if (Object.keys(shipTo).length > 0) record.shipTo = shipTo;
     const items = columns.items !== undefined ? readText(cell(columns.items), 'items') : undefined;
     if (items !== undefined) record.items = parseItems(items);
     return { ok: true, record };

@@ -1,4 +1,5 @@
-import type { CustomerInfo, OrderItem, SourceRecord } from '../../core/order.ts';
+import { ADDRESS_PARTS, cleanShipTo } from '../../core/address.ts';
+import type { CustomerInfo, OrderItem, ShippingAddress, SourceRecord } from '../../core/order.ts';
 import { compileJsonPath, firstMatch, type CompiledJsonPath } from './json-path.ts';
 import type { HttpJsonOptions } from './http-json-options.ts';
 
@@ -15,6 +16,7 @@ export interface CompiledFields {
   amount?: CompiledJsonPath;
   currency?: CompiledJsonPath;
   customer: [keyof CustomerInfo, CompiledJsonPath][];
+  shipTo: [keyof ShippingAddress, CompiledJsonPath][];
   items?: { path: CompiledJsonPath; sku: CompiledJsonPath; name?: CompiledJsonPath; qty?: CompiledJsonPath; price?: CompiledJsonPath };
   /** The configured paths, for error messages. */
   paths: Fields;
@@ -28,6 +30,11 @@ export function compileFields(fields: Fields): CompiledFields {
     const p = fields.customer?.[key];
     if (p !== undefined) customer.push([key, compileJsonPath(p)]);
   }
+  const shipTo: [keyof ShippingAddress, CompiledJsonPath][] = [];
+  for (const key of ADDRESS_PARTS) {
+    const p = fields.shipTo?.[key];
+    if (p !== undefined) shipTo.push([key, compileJsonPath(p)]);
+  }
   const items = fields.items;
   const compiled: CompiledFields = {
     orderId: compileJsonPath(fields.orderId),
@@ -35,6 +42,7 @@ export function compileFields(fields: Fields): CompiledFields {
     updatedAt: compileJsonPath(fields.updatedAt),
     updatedAtFormat: fields.updatedAtFormat,
     customer,
+    shipTo,
     paths: fields,
   };
   const amount = opt(fields.amount);
@@ -137,6 +145,10 @@ export function extractRecord(raw: unknown, f: CompiledFields): { record: Source
     }
   }
   if (any) record.customer = customer;
+  const shipTo: ShippingAddress = {};
+  for (const [key, path] of f.shipTo) shipTo[key] = asText(firstMatch(path, raw));
+  const address = cleanShipTo(shipTo);
+  if (address) record.shipTo = address;
   const items = f.items ? extractItems(raw, f.items) : undefined;
   if (items) record.items = items;
   return { record };

@@ -104,6 +104,19 @@ export const httpJsonOptionsSchema = z.strictObject({
         preferredChannel: jsonPath.optional(),
       }, UNKNOWN_OPTION)
       .optional(),
+    /** The shipping address; `street` is the street lines as one text (a one-line address goes there whole). */
+    shipTo: z
+      .strictObject({
+        name: jsonPath.optional(),
+        phone: jsonPath.optional(),
+        country: jsonPath.optional(),
+        region: jsonPath.optional(),
+        city: jsonPath.optional(),
+        district: jsonPath.optional(),
+        street: jsonPath.optional(),
+        postalCode: jsonPath.optional(),
+      }, UNKNOWN_OPTION)
+      .optional(),
     /** Order lines: `path` selects the lines, the other paths are relative to one line. */
     items: z
       .strictObject({ path: jsonPath, sku: jsonPath, name: jsonPath.optional(), qty: jsonPath.optional(), price: jsonPath.optional() }, UNKNOWN_OPTION)

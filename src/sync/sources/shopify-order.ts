@@ -1,11 +1,29 @@
 import { z } from 'zod';
-import type { CustomerInfo, OrderItem, SourceRecord } from '../../core/order.ts';
+import type { CustomerInfo, OrderItem, ShippingAddress, SourceRecord } from '../../core/order.ts';
+import { cleanShipTo } from '../../core/address.ts';
 import { asNumber, asText } from './http-json-extract.ts';
 
 const idSchema = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]);
 const text = z.string().nullish();
 const customerSchema = z
   .object({ id: idSchema.nullish(), email: text, phone: text, first_name: text, last_name: text, locale: text })
+  .nullish();
+// Stores hand-build addresses through the API too: a zip sent as a number is still a zip.
+const addressText = z.union([z.string(), z.number()]).nullish();
+const addressSchema = z
+  .object({
+    name: text,
+    first_name: text,
+    last_name: text,
+    phone: addressText,
+    address1: addressText,
+    address2: addressText,
+    city: addressText,
+    province: addressText,
+    zip: addressText,
+    country: addressText,
+    country_code: addressText,
+  })
   .nullish();
 const lineSchema = z.object({
   sku: text,
@@ -30,6 +48,7 @@ export const shopifyOrderSchema = z.object({
   phone: text,
   customer_locale: text,
   customer: customerSchema,
+  shipping_address: addressSchema,
   line_items: z.array(z.unknown()).nullish(),
 });
 
@@ -80,6 +99,21 @@ function personName(first: string | null | undefined, last: string | null | unde
   return [f, l].filter((p) => p !== '').join(' ');
 }
 
+// Shopify has no district; its two street lines become one `street`.
+function toShipTo(a: z.infer<typeof addressSchema>): ShippingAddress | undefined {
+  if (!a) return undefined;
+  const street = [asText(a.address1), asText(a.address2)].filter((line) => line !== undefined).join(', ');
+  return cleanShipTo({
+    name: asText(a.name) ?? personName(a.first_name, a.last_name),
+    phone: asText(a.phone),
+    country: asText(a.country_code) ?? asText(a.country),
+    region: asText(a.province),
+    city: asText(a.city),
+    street,
+    postalCode: asText(a.zip),
+  });
+}
+
 /** Converts one raw order into a record, or an error message saying what is wrong with it. */
 export function toShopifyRecord(raw: unknown, orderIdFrom: 'name' | 'id'): { record: SourceRecord; shopifyId: string } | { error: string } {
   const parsed = shopifyOrderSchema.safeParse(raw);
@@ -111,6 +145,8 @@ export function toShopifyRecord(raw: unknown, orderIdFrom: 'name' | 'id'): { rec
   if (Object.keys(customer).length > 0) record.customer = customer;
   const items = toItems(o.line_items ?? []);
   if (items.length > 0) record.items = items;
+  const shipTo = toShipTo(o.shipping_address);
+  if (shipTo) record.shipTo = shipTo;
   return { record, shopifyId: String(o.id) };
 }
 

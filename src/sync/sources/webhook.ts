@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { RecordError, SourceRecord } from '../../core/order.ts';
 import type { SourceSettings } from '../../settings/schema.ts';
+import { cleanShipTo } from '../../core/address.ts';
 import { parseSourceOptions, readSecret } from './options.ts';
 import type { OrderSource, SourceDeps } from './types.ts';
 
@@ -40,6 +41,19 @@ const orderSchema = z.object({
     })
     .optional(),
   items: z.array(z.object({ sku: z.string(), name: z.string().optional(), qty: z.number(), price: z.number().optional() })).optional(),
+  /** `street` holds the street lines as one text (a one-line address goes there whole). */
+  shipping_address: z
+    .object({
+      name: z.string().optional(),
+      phone: z.string().optional(),
+      country: z.string().optional(),
+      region: z.string().optional(),
+      city: z.string().optional(),
+      district: z.string().optional(),
+      street: z.string().optional(),
+      postal_code: z.string().optional(),
+    })
+    .optional(),
 });
 
 /** The orderops webhook body: a delivery id and one or more orders. */
@@ -79,6 +93,8 @@ export function readWebhookOrders(orders: readonly unknown[], eventId: string): 
       return;
     }
     const c = o.customer;
+    const a = o.shipping_address;
+    const shipTo = a && cleanShipTo({ name: a.name, phone: a.phone, country: a.country, region: a.region, city: a.city, district: a.district, street: a.street, postalCode: a.postal_code });
     records.push({
       orderId: o.order_id,
       rawStatus: o.status,
@@ -87,6 +103,7 @@ export function readWebhookOrders(orders: readonly unknown[], eventId: string): 
       currency: o.currency,
       customer: c && { id: c.id, name: c.name, phone: c.phone, email: c.email, openid: c.openid, language: c.language, timeZone: c.time_zone, preferredChannel: c.preferred_channel },
       items: o.items,
+      ...(shipTo ? { shipTo } : {}),
     });
   });
   return { records, errors };

@@ -105,6 +105,41 @@ describe('csv-drop source', () => {
     assert.equal(page.processedFile?.badRows, 0);
   });
 
+  it('maps shipping columns onto shipTo; rows without an address have no shipTo; a missing ship column is a header error', async () => {
+    const f = fixture();
+    f.write(
+      'ship.csv',
+      [
+        `${HEADER},收件人,电话,国家,省份,城市,区县,地址,邮编`,
+        '1001,已付款,2026-01-02 10:00:00,张三,13800000000,CN,浙江省,杭州市,西湖区,文三路 90 号,310012',
+        '1002,已付款,2026-01-02 10:00:00,Sherlock Holmes,,GB,,London,," 221B Baker Street, Flat 2 ",NW1 6XE',
+        '1003,已付款,2026-01-02 10:00:00, ,,,,,,,',
+        '1004,已付款,2026-01-02 10:00:00,,,,,,,,02134',
+      ].join('\n'),
+    );
+    const columns = {
+      ...COLUMNS, shipName: '收件人', shipPhone: '电话', shipCountry: '国家', shipRegion: '省份', shipCity: '城市', shipDistrict: '区县', shipStreet: '地址', shipPostalCode: '邮编',
+    };
+    const [page] = await f.pull({ columns });
+    assert.ok(page);
+    assert.deepEqual(page.errors, []);
+    const at = Date.UTC(2026, 0, 2, 10);
+    assert.deepEqual(page.records, [
+      {
+        orderId: '1001', rawStatus: '已付款', updatedAt: at,
+        shipTo: { name: '张三', phone: '13800000000', country: 'CN', region: '浙江省', city: '杭州市', district: '西湖区', street: '文三路 90 号', postalCode: '310012' },
+      },
+      { orderId: '1002', rawStatus: '已付款', updatedAt: at, shipTo: { name: 'Sherlock Holmes', country: 'GB', city: 'London', street: '221B Baker Street, Flat 2', postalCode: 'NW1 6XE' } },
+      { orderId: '1003', rawStatus: '已付款', updatedAt: at },
+      { orderId: '1004', rawStatus: '已付款', updatedAt: at, shipTo: { postalCode: '02134' } },
+    ]);
+    const g = fixture();
+    g.write('ship.csv', [`${HEADER},城市`, '1005,已付款,2026-01-02 10:00:00,London'].join('\n'));
+    const [bad] = await g.pull({ columns: { ...COLUMNS, shipCity: '城市', shipStreet: '地址' } });
+    assert.deepEqual(bad?.records, []);
+    assert.deepEqual(bad?.errors, [{ ref: 'ship.csv:1', message: 'bad header: no column "地址" (columns.shipStreet)' }]);
+  });
+
   it('reports bad rows with file:line and keeps the good ones', async () => {
     const f = fixture();
     f.write(

@@ -259,3 +259,58 @@ test('a few thousand orders pull quickly', async () => {
     assert.ok(ms < 4000, `took ${Math.round(ms)} ms`);
   }, 3000);
 });
+
+test('fields.shipTo: each path read like the customer fields, numbers as text; no address, no shipTo', async () => {
+  const body = {
+    data: [
+      {
+        no: 'CN1', st: 'paid', ts: '2026-03-01T10:00:00Z',
+        addr: { to: '张三', tel: 13800000000, nation: 'CN', prov: '浙江省', city: '杭州市', dist: '西湖区', line: ' 文三路 90 号 ', zip: 310012 },
+      },
+      {
+        no: 'GB1', st: 'paid', ts: '2026-03-01T10:00:00Z',
+        addr: { to: 'Sherlock Holmes', tel: null, nation: 'GB', city: 'London', line: '221B Baker Street, Flat 2', zip: 'NW1 6XE' },
+      },
+      { no: 'NONE', st: 'paid', ts: '2026-03-01T10:00:00Z' },
+      { no: 'BLANK', st: 'paid', ts: '2026-03-01T10:00:00Z', addr: { to: '  ', city: '', line: { nested: true } } },
+    ],
+  };
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/orders`;
+    const clock = new ManualClock();
+    const shipTo = { name: '$.addr.to', phone: '$.addr.tel', country: '$.addr.nation', region: '$.addr.prov', city: '$.addr.city', district: '$.addr.dist', street: '$.addr.line', postalCode: '$.addr.zip' };
+    const options = { url, recordsPath: '$.data', ...FAST, fields: { orderId: '$.no', status: '$.st', updatedAt: '$.ts', shipTo } };
+    const source = createHttpJsonSource({ name: 'oms', kind: 'http-json', enabled: true, mapping: ['english-common'], options }, testDeps({}, clock));
+    const [page] = await collect(source, null, clock);
+    assert.ok(page);
+    assert.deepEqual(page.errors, []);
+    const at = Date.parse('2026-03-01T10:00:00Z');
+    assert.deepEqual(page.records, [
+      {
+        orderId: 'CN1', rawStatus: 'paid', updatedAt: at,
+        shipTo: { name: '张三', phone: '13800000000', country: 'CN', region: '浙江省', city: '杭州市', district: '西湖区', street: '文三路 90 号', postalCode: '310012' },
+      },
+      { orderId: 'GB1', rawStatus: 'paid', updatedAt: at, shipTo: { name: 'Sherlock Holmes', country: 'GB', city: 'London', street: '221B Baker Street, Flat 2', postalCode: 'NW1 6XE' } },
+      { orderId: 'NONE', rawStatus: 'paid', updatedAt: at },
+      { orderId: 'BLANK', rawStatus: 'paid', updatedAt: at },
+    ]);
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
+});
+
+test('fields.shipTo is strict: an unknown key or a path without $ is an option error', () => {
+  const deps = testDeps({}, new ManualClock());
+  const settings = (shipTo: Record<string, unknown>): SourceSettings => ({
+    name: 'oms', kind: 'http-json', enabled: true, mapping: ['zh-common'],
+    options: { url: 'http://x', fields: { orderId: '$.id', status: '$.s', updatedAt: '$.t', shipTo } },
+  });
+  assert.throws(
+    () => createHttpJsonSource(settings({ city: '$.city', zip: '$.zip' }), deps),
+    (e: unknown) => e instanceof UserError && /options\.fields\.shipTo/.test(e.message) && /unknown option "zip"/.test(e.message),
+  );
+  assert.throws(() => createHttpJsonSource(settings({ street: 'addr.line' }), deps), (e: unknown) => e instanceof UserError && /options\.fields\.shipTo\.street: must be a JSONPath/.test(e.message));
+  assert.ok(createHttpJsonSource(settings({ postalCode: '$.zip' }), deps));
+});

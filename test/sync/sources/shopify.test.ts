@@ -224,3 +224,49 @@ test('every status combination the demo storefront produces maps with the shopif
   assert.equal(seen.get('paid/fulfilled'), 'shipped');
   assert.equal(seen.get('paid/restocked'), 'returned');
 });
+
+test('shipping_address becomes shipTo: two street lines joined, country_code preferred; null or blank means no shipTo', async () => {
+  const base = { updated_at: '2026-03-01T10:00:00Z', financial_status: 'paid', fulfillment_status: null, cancelled_at: null };
+  const orders = [
+    {
+      ...base, id: 11, name: '#CN1',
+      shipping_address: {
+        first_name: '三', last_name: '张', name: null, phone: '+86 138 0000 0000', address1: ' 文三路 90 号 ', address2: null, city: '杭州市', province: '浙江省',
+        province_code: 'ZJ', zip: 310012, country: 'China', country_code: 'CN', latitude: 30.28, company: null,
+      },
+    },
+    {
+      ...base, id: 12, name: '#GB1',
+      shipping_address: {
+        name: 'Sherlock Holmes', first_name: 'Sherlock', last_name: 'Holmes', phone: null, address1: '221B Baker Street', address2: 'Flat 2', city: 'London',
+        province: null, zip: 'NW1 6XE', country: 'United Kingdom', country_code: 'GB',
+      },
+    },
+    { ...base, id: 13, name: '#NA1', shipping_address: { name: 'Ann', country: 'Canada', country_code: null, address1: '', address2: '' } },
+    { ...base, id: 14, name: '#NULL', shipping_address: null },
+    { ...base, id: 15, name: '#NONE' },
+    { ...base, id: 16, name: '#BLANK', shipping_address: { name: ' ', address1: null, address2: '', city: null, zip: '', country_code: null } },
+    { ...base, id: 17, name: '#BAD', shipping_address: '221B Baker Street' },
+  ];
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ orders })));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const clock = new ManualClock();
+    const options = { shopUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tokenEnv: 'T', ...FAST };
+    const source = createShopifySource({ name: 'shop', kind: 'shopify', enabled: true, mapping: ['shopify'], options }, testDeps({ T: 'tok' }, clock));
+    const [page] = await collect(source, null, clock);
+    const byId = new Map(page?.records.map((r) => [r.orderId, r]));
+    assert.deepEqual(byId.get('CN1')?.shipTo, { name: '张三', phone: '+86 138 0000 0000', country: 'CN', region: '浙江省', city: '杭州市', street: '文三路 90 号', postalCode: '310012' });
+    assert.deepEqual(byId.get('GB1')?.shipTo, { name: 'Sherlock Holmes', country: 'GB', city: 'London', street: '221B Baker Street, Flat 2', postalCode: 'NW1 6XE' });
+    assert.deepEqual(byId.get('NA1')?.shipTo, { name: 'Ann', country: 'Canada' });
+    for (const id of ['NULL', 'NONE', 'BLANK']) {
+      assert.ok(byId.has(id), id);
+      assert.ok(!('shipTo' in (byId.get(id) ?? {})), `${id}: no shipTo key`);
+    }
+    assert.deepEqual(page?.errors.map((e) => e.ref), ['page 1 #7']);
+    assert.match(page?.errors[0]?.message ?? '', /invalid order: shipping_address:/);
+    assert.ok(!page?.errors[0]?.message.includes('Baker'), 'the address is not echoed');
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
+});

@@ -47,6 +47,12 @@ async function buildDatabase(): Promise<void> {
   await run(db, 'INSERT INTO erp_orders VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [7, 'paid', 1767225600, '99.90', 'USD', 'Ann', 13800000000, '[{"sku":"A","qty":1}]']);
   await run(db, 'INSERT INTO erp_orders VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [8, 'paid', 1767225601, 'lots', 'USD', null, null, null]);
   await run(db, 'INSERT INTO erp_orders VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [9, 'shipped', 1767225602000, null, null, null, null, null]);
+  await run(db, 'CREATE TABLE ship_orders (id TEXT PRIMARY KEY, st TEXT, mtime INTEGER, to_name TEXT, to_phone INTEGER, nation TEXT, prov TEXT, city TEXT, dist TEXT, street BLOB, zip INTEGER)');
+  const ship = 'INSERT INTO ship_orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  await run(db, ship, ['S1', 'paid', 1767225600, '张三', 13800000000, 'CN', '浙江省', '杭州市', '西湖区', '文三路 90 号', 310012]);
+  await run(db, ship, ['S2', 'paid', 1767225601, 'Sherlock Holmes', null, 'GB', null, 'London', '', '221B Baker Street, Flat 2', null]);
+  await run(db, ship, ['S3', 'paid', 1767225602, null, null, null, null, null, null, null, null]);
+  await run(db, ship, ['S4', 'paid', 1767225603, ' ', null, '', null, null, null, Buffer.from('5 Main St'), null]);
   await close(db);
 }
 
@@ -125,6 +131,32 @@ describe('sql source', () => {
     assert.deepEqual(JSON.parse(pages[0]?.cursor ?? 'null'), { updated: 1767225602000, id: 9 });
   });
 
+  it('maps shipping columns onto shipTo: integer postal codes and phones as text; blank cells left out', async () => {
+    const query = `SELECT * FROM ship_orders WHERE mtime > $since OR (mtime = $since AND id > $sinceId) ORDER BY mtime, id LIMIT $limit`;
+    const columns = {
+      orderId: 'id', status: 'st', updatedAt: 'mtime', shipName: 'to_name', shipPhone: 'to_phone', shipCountry: 'nation', shipRegion: 'prov',
+      shipCity: 'city', shipDistrict: 'dist', shipStreet: 'street', shipPostalCode: 'zip',
+    };
+    const pages = await pull({ query, columns });
+    assert.equal(pages.length, 1);
+    assert.deepEqual(pages[0]?.records, [
+      {
+        orderId: 'S1', rawStatus: 'paid', updatedAt: Date.UTC(2026, 0, 1),
+        shipTo: { name: '张三', phone: '13800000000', country: 'CN', region: '浙江省', city: '杭州市', district: '西湖区', street: '文三路 90 号', postalCode: '310012' },
+      },
+      { orderId: 'S2', rawStatus: 'paid', updatedAt: Date.UTC(2026, 0, 1, 0, 0, 1), shipTo: { name: 'Sherlock Holmes', country: 'GB', city: 'London', street: '221B Baker Street, Flat 2' } },
+      { orderId: 'S3', rawStatus: 'paid', updatedAt: Date.UTC(2026, 0, 1, 0, 0, 2) },
+    ]);
+    // A BLOB is not text: the row is reported by field name, the address itself is not echoed.
+    assert.deepEqual(pages[0]?.errors, [{ ref: 'erp.db page 1 #4', message: 'order S4: shipStreet is not text' }]);
+    const noShipFields = await pull({ query, columns: { orderId: 'id', status: 'st', updatedAt: 'mtime' } });
+    assert.ok(noShipFields[0]?.records.every((r) => !('shipTo' in r)));
+    await assert.rejects(
+      pull({ query, columns: { ...columns, shipCity: 'town' } }),
+      (err: unknown) => err instanceof PermanentError && err.message.includes('"town" (columns.shipCity)'),
+    );
+  });
+
   it('fails permanently on a missing file, a bad query or a missing column', async () => {
     await assert.rejects(pull({ file: 'nope.db' }), (err: unknown) => err instanceof PermanentError && err.message.includes(join(root, 'nope.db')));
     await assert.rejects(
@@ -165,5 +197,7 @@ describe('sql source', () => {
     assert.match(optionError({ columns: { orderId: 'a', status: 'b' } }), /sources\[erp-db\]\.options\.columns\.updatedAt:/);
     assert.match(optionError({ file: '' }), /sources\[erp-db\]\.options\.file:/);
     assert.match(optionError({ updatedAtFormat: 'unix' }), /sources\[erp-db\]\.options\.updatedAtFormat:/);
+    assert.match(optionError({ columns: { ...COLUMNS, shipPostalCode: '' } }), /sources\[erp-db\]\.options\.columns\.shipPostalCode:/);
+    assert.match(optionError({ columns: { ...COLUMNS, shipZip: 'zip' } }), /shipZip/);
   });
 });
