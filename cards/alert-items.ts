@@ -2,6 +2,7 @@
 import type { TFunction } from 'i18next';
 import type { AlertItemView } from './alert.ts';
 import { cardLocale, code, formatAge, formatMoney, formatTime, redactText, statusLabel } from './format.ts';
+import { addressSummary, addressViewLines } from './address.ts';
 import { undeliverableReasonLines } from './undeliverable.ts';
 
 /** The line describing one alert (order, what is wrong, for how long). */
@@ -53,5 +54,7 @@ export function describeAlertItem(t: TFunction, item: AlertItemView, now: number
     }
     case 'undeliverable':
       return t('alerts:item.undeliverable', { order, template: code(p.details.template), reasons: undeliverableReasonLines(t, p.details.reasons).join(' · ') });
+    case 'address':
+      return t('alerts:item.address', { order, problem: addressSummary(t, p.details), views: addressViewLines(t, p.details).join(' · ') });
   }
 }

@@ -60,6 +60,7 @@ const SEVERITY: Readonly<Record<FindingKind, Severity>> = {
   unknown_status: 'warning',
   bad_record: 'warning',
   undeliverable: 'warning',
+  address: 'warning',
 };
 
 /** The stable card key of a group episode (a group that resolves and fires again gets a new card). */

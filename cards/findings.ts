@@ -2,6 +2,8 @@
 import type { TFunction } from 'i18next';
 import type { FindingRecord } from '../src/store/findings.ts';
 import { code, formatTime, redactText } from './format.ts';
+import { TASK_DETAILS } from '../src/tasks/details.ts';
+import { addressSummary } from './address.ts';
 import { channelLabel } from './undeliverable.ts';
 
 /** What a card needs of a finding. */
@@ -30,6 +32,11 @@ function describeKind(t: TFunction, f: FindingView): string {
       // Only the template and the channels tried: this line is a summary; the task card carries the reasons.
       const channels = Array.isArray(d.reasons) ? d.reasons.flatMap((r: unknown) => (typeof r === 'object' && r !== null && 'channel' in r ? [channelLabel(t, str(r.channel))] : [])) : [];
       return t('cards:finding.undeliverable', { template: code(str(d.template)), channels: channels.join(', ') || '—' });
+    }
+    case 'address': {
+      // Only the problem: the masked addresses are on the alert and the task card.
+      const parsed = TASK_DETAILS.address.safeParse(d);
+      return parsed.success ? t('cards:finding.address', { problem: addressSummary(t, parsed.data) }) : t('cards:finding.genericBare', { kind: code(f.kind) });
     }
     default: {
       const details = scalarDetails(d);

@@ -4,6 +4,7 @@ import { isCanonicalStatus } from '../src/core/status.ts';
 import { TASK_DETAILS } from '../src/tasks/details.ts';
 import type { ChoiceId, ResultLine, Task, TaskHistoryEntry, TaskNote, TaskNoteLine } from '../src/tasks/types.ts';
 import { code, formatMoney, formatTime, redactText, statusLabel } from './format.ts';
+import { addressSummary, addressViewLines } from './address.ts';
 import { undeliverableReasonLines } from './undeliverable.ts';
 
 /** `T12`: how people refer to a task. */
@@ -64,6 +65,12 @@ export function describeProblem(t: TFunction, task: Task, locale: string, timeZo
       const vars = { template: code(template), customer: code(d.data.customerId ?? '—') };
       if (d.data.reasons.length === 0) return [t('tasks:problem.undeliverableNone', vars)];
       return [t('tasks:problem.undeliverable', { ...vars, count: d.data.reasons.length }), ...undeliverableReasonLines(t, d.data.reasons).map((l) => `• ${l}`)];
+    }
+    case 'address': {
+      const d = TASK_DETAILS.address.safeParse(task.details);
+      if (!d.success) break;
+      const ask = d.data.confirm ? [t('tasks:problem.addressAsk', { system: d.data.confirm })] : [];
+      return [t('tasks:problem.address', { problem: addressSummary(t, d.data) }), ...addressViewLines(t, d.data).map((l) => `• ${l}`), ...ask];
     }
   }
   return [t('tasks:problem.unreadable')];

@@ -24,7 +24,8 @@ export async function readOrderView(services: BotServices, input: string): Promi
   const findings = await services.findings.open({ orderId: order.orderId });
   const tasks = await services.tasks.forOrder(order.orderId);
   const notifications = await services.notify.notificationsFor(order.orderId);
-  return { order, findings, tasks, notifications, now: services.clock.now(), timeZone: displayTimeZone() };
+  const contact = await services.orders.contact(order.orderId);
+  return { order, findings, tasks, notifications, contact, now: services.clock.now(), timeZone: displayTimeZone() };
 }
 
 function notFound(t: TFunction, input: string): string {

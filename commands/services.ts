@@ -30,6 +30,8 @@ export interface CoreBotServices {
     statusCounts(): Promise<StatusCount[]>;
     quarantine(): Promise<QuarantineGroup[]>;
     stuckCounts(): Promise<StuckCount[]>;
+    /** The customer's phone and the address the order ships to, unmasked (cards mask them). */
+    contact(id: string): Promise<{ phone?: string | undefined; address?: string | undefined }>;
   };
   findings: {
     open(filter?: { kind?: string; orderId?: string; source?: string }): Promise<FindingRecord[]>;

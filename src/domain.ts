@@ -11,7 +11,9 @@ import { createBotServices } from './chat/services.ts';
 import type { Clock } from './core/clock.ts';
 import type { Logger } from './core/logger.ts';
 import type { CustomerChannel } from './core/notify.ts';
+import { formatAddress } from './core/address.ts';
 import { DetectRunner } from './detect/runner.ts';
+import { acceptAddresses, addressesOf, addressToConfirm } from './store/order-addresses.ts';
 import { createNotifier, type Notifier } from './notify/index.ts';
 import { undeliverableFinding } from './notify/undeliverable-finding.ts';
 import { PermanentError } from './core/errors.ts';
@@ -67,7 +69,14 @@ export interface Domain {
 export function createDomain(deps: DomainDeps): Domain {
   const { store, clock, log, effective } = deps;
   const audit = new AuditLog(store.db, clock);
-  const sourcePorts = createSourceExecutorPorts({ sources: deps.sources, settings: effective, engine: deps.engine, clock, log });
+  const sourcePorts = createSourceExecutorPorts({
+    sources: deps.sources,
+    settings: effective,
+    engine: deps.engine,
+    clock,
+    log,
+    acceptAddresses: (orderId, by) => acceptAddresses(store.db, orderId, by, clock.now()),
+  });
   // Assigned below; the executors only run after the domain is built.
   let conversations: Conversations | undefined;
   const tasks = new TaskService({
@@ -78,7 +87,7 @@ export function createDomain(deps: DomainDeps): Domain {
     log: log.child({ module: 'tasks' }),
     timeZone: deps.timeZone,
     chat: createHubTaskChat(deps.hub, { language: () => effective().language }),
-    orders: createStoreTaskOrders(store),
+    orders: createStoreTaskOrders(store, () => effective().authority),
     executors: {
       ...sourcePorts,
       // An undeliverable message's Resend is `/notify resend` of that one message (new idempotency key, audited).
@@ -102,11 +111,21 @@ export function createDomain(deps: DomainDeps): Domain {
             ? ['ask_stock', { ...vars, item: String(vars.items ?? '') }]
             : template === 'ask_price' && vars.item === undefined
               ? [template, { ...vars, item: itemsText(await store.queries.itemsOf(orderId)) || orderId }]
-              : [template, vars];
+              : template === 'ask_address' && vars.address === undefined
+                ? [template, { ...vars, ...(await addressToAsk(orderId, typeof vars.system === 'string' ? vars.system : undefined)) }]
+                : [template, vars];
         return (conversations ? conversations.adaptRequest(sourcePorts.requestCustomerNotification) : sourcePorts.requestCustomerNotification)(orderId, name, values);
       },
     },
   });
+  // The full address an address question names (the finding holds masked ones only): the named system's, else the one
+  // that counts (most recently changed).
+  async function addressToAsk(orderId: string, system: string | undefined): Promise<{ address: string; system: string }> {
+    const all = await addressesOf(store.db, orderId);
+    const chosen = all.find((a) => a.system === system) ?? addressToConfirm(all, effective().authority);
+    if (!chosen) throw new PermanentError('tasks.no_address', `order ${orderId} has no shipping address to confirm`, { orderId });
+    return { address: formatAddress(chosen.address), system: chosen.system };
+  }
   const alerts = new AlertPipeline({
     db: store.db,
     settings: effective,

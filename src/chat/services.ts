@@ -4,10 +4,13 @@ import type { SettingsStore } from '../settings/store.ts';
 import type { Store } from '../store/index.ts';
 import { countStuck } from '../store/stuck.ts';
 import type { SyncEngine } from '../sync/engine.ts';
+import { createStoreTaskOrders } from '../tasks/store-orders.ts';
 
 /** Wires the core services staff commands use to the store, the sync engine and the settings document. */
 export function createBotServices(deps: { store: Store; engine: SyncEngine; settings: SettingsStore; clock: Clock }): CoreBotServices {
   const { store, engine, settings, clock } = deps;
+  // The same facts task cards show: the customer's phone, the address the order ships to.
+  const contacts = createStoreTaskOrders(store, () => settings.get().authority);
   return {
     clock,
     orders: {
@@ -15,6 +18,10 @@ export function createBotServices(deps: { store: Store; engine: SyncEngine; sett
       statusCounts: () => store.queries.statusCounts(),
       quarantine: () => store.queries.quarantine(),
       stuckCounts: () => countStuck(store.db, settings.get().dwellHours, clock.now()),
+      contact: async (id) => {
+        const info = await contacts.lookup(id);
+        return { phone: info?.phone, address: info?.address };
+      },
     },
     findings: { open: (filter) => store.findings.open(filter) },
     sync: {

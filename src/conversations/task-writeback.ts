@@ -2,7 +2,7 @@
 // (or the handoff, with its transcript) becomes a note on the task that started the conversation, so the original
 // task card shows it in every reader's language. A conversation without a task gets a card of its own, as before.
 import type { TFunction } from 'i18next';
-import { cardLocale } from '../../cards/format.ts';
+import { cardLocale, maskAddress } from '../../cards/format.ts';
 import { noteLine } from '../../cards/task-parts.ts';
 import { card, type Card } from '../core/card.ts';
 import type { CardFactory } from '../core/command.ts';
@@ -10,6 +10,7 @@ import { describeError, RetryableError } from '../core/errors.ts';
 import { resolveLanguage, type Language } from '../core/i18n.ts';
 import type { Logger } from '../core/logger.ts';
 import type { CanonicalStatus } from '../core/status.ts';
+import { TASK_DETAILS } from '../tasks/details.ts';
 import { applyCorrectedPrice } from '../tasks/executors.ts';
 import type { TaskExecutorPorts } from '../tasks/ports.ts';
 import type { Task, TaskNote, TaskNoteInput, TaskNoteLine } from '../tasks/types.ts';
@@ -24,7 +25,7 @@ export const TRANSCRIPT_TEXT_MAX = 200;
 /** What the write-back works through (the composition root wires the task service, the executor ports and the hub). */
 export interface TaskWritebackDeps {
   tasks: { note(id: number, entry: TaskNoteInput): Promise<TaskNote | undefined>; get(id: number): Promise<Task | undefined> };
-  ports: Pick<TaskExecutorPorts, 'canPush' | 'pushStatus' | 'applyPrice' | 'resync'>;
+  ports: Pick<TaskExecutorPorts, 'canPush' | 'pushStatus' | 'applyPrice' | 'resync' | 'acceptAddresses'>;
   /** Every system's current view of the order (what a cancel writes to). */
   views(orderId: string): Promise<{ system: string; status: CanonicalStatus }[]>;
   /** Posts a staff card that is not a task card under `cardKey`; called again with the same key, updates it instead. */
@@ -114,9 +115,30 @@ export function createTaskWriteback(deps: TaskWritebackDeps): Pick<ConversationP
     return { ...cancel, key: DECLINE_KEYS[cancel.key] ?? cancel.key };
   }
 
+  // An address check: nothing can be written into the systems from here. "confirm" accepts the addresses as they stand
+  // (an incomplete one stops being a problem), but systems holding another address must still be updated by hand;
+  // "change", and no answer at all, need a person.
+  async function addressNote(c: Conversation, choice: string, base: Pick<TaskNoteInput, 'ref' | 'who' | 'actor'>): Promise<TaskNoteInput> {
+    const system = c.vars.system ?? '';
+    const task = c.taskId === null ? undefined : await deps.tasks.get(c.taskId);
+    const parsed = task?.kind === 'address' ? TASK_DETAILS.address.safeParse(task.details) : undefined;
+    const views = parsed?.success ? parsed.data.views : [];
+    const others = views.map((v) => v.system).filter((s) => s !== system);
+    const systems = views.map((v) => v.system).join(', ') || system;
+    if (c.decidedBy === 'default') return { ...base, key: 'addressNoAnswer', vars: { system }, tone: 'attention' };
+    if (choice === 'change') return { ...base, key: 'addressChange', vars: { systems }, tone: 'attention' };
+    await deps.ports.acceptAddresses(c.orderId, `customer:${c.customerId}`);
+    const disagree = parsed?.success === true && parsed.data.problems.includes('disagree') && others.length > 0;
+    return disagree ? { ...base, key: 'addressConfirmedUpdate', vars: { system, others: others.join(', ') }, tone: 'attention' } : { ...base, key: 'addressConfirmed', vars: { system }, tone: 'info' };
+  }
+
+  function noteBase(c: Conversation): Pick<TaskNoteInput, 'ref' | 'who' | 'actor'> {
+    return { ref: `conversation:${c.id}`, ...(c.decidedBy === 'default' ? { who: 'system' as const } : { who: 'customer' as const, actor: { key: `customer:${c.customerId}`, name: c.customerId } }) };
+  }
+
   function decisionNote(c: Conversation, choice: string, cancel: WriteOutcome | undefined): TaskNoteInput {
     const byDefault = c.decidedBy === 'default';
-    const base = { ref: `conversation:${c.id}`, ...(byDefault ? { who: 'system' as const } : { who: 'customer' as const, actor: { key: `customer:${c.customerId}`, name: c.customerId } }) };
+    const base = noteBase(c);
     const tone = cancel?.attention || choice === 'switch' ? ('attention' as const) : ('info' as const);
     if (byDefault) return { ...base, key: 'defaulted', vars: { choice }, lines: cancel?.lines ?? [], tone };
     if (cancel) return { ...base, key: cancel.key, vars: { choice, systems: cancel.done.join(', ') }, lines: cancel.lines, tone };
@@ -133,14 +155,15 @@ export function createTaskWriteback(deps: TaskWritebackDeps): Pick<ConversationP
   return {
     async decide({ conversation: c, choice }) {
       const cancel = await writeBack(c, choice);
-      const note = decisionNote(c, choice, cancel);
+      const note = c.template === 'ask_address' ? await addressNote(c, choice, noteBase(c)) : decisionNote(c, choice, cancel);
       if (!(await onTask(c, note))) {
         await deps.postCard(`conversation:${c.id}:decision`, (t) => decisionCard(t, c, note, deps.timeZone));
       }
       // Shown on the card first; then the conversation's tick tries again (the note is replaced, never repeated).
       if (cancel?.retry) throw new RetryableError('conversation.writeback_incomplete', `the answer to conversation ${c.id} is not written to order ${c.orderId} everywhere yet`, { details: { orderId: c.orderId } });
     },
-    async handoff({ conversation: c, transcript }) {
+    async handoff({ conversation: c, transcript: raw }) {
+      const transcript = maskTranscript(c, raw);
       const inline = inlineTranscript(transcript);
       const note: TaskNoteInput = { ref: `conversation:${c.id}`, who: 'system', key: inline.complete ? 'handoff' : 'handoffElsewhere', lines: inline.lines, tone: 'attention' };
       const noted = await onTask(c, note);
@@ -148,6 +171,17 @@ export function createTaskWriteback(deps: TaskWritebackDeps): Pick<ConversationP
       if (!noted || !inline.complete) await deps.postCard(`conversation:${c.id}`, transcriptCard(c, transcript, deps.language(), deps.timeZone));
     },
   };
+}
+
+/**
+ * The transcript as staff may read it: the address the question named is masked wherever it appears (phones are masked
+ * when lines are rendered). What customers type themselves is shown as written, so staff can act on it.
+ */
+export function maskTranscript(c: Pick<Conversation, 'vars'>, transcript: readonly TranscriptEntry[]): TranscriptEntry[] {
+  const address = c.vars.address?.trim();
+  if (!address) return [...transcript];
+  const masked = maskAddress(address);
+  return transcript.map((e) => ({ ...e, text: e.text.split(address).join(masked) }));
 }
 
 /** The transcript lines a task note carries: all of it when short, else the latest messages (clipped) after a count. */

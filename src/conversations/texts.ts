@@ -36,10 +36,16 @@ export function textVars(c: Conversation, template: ConversationTemplate): Recor
   return template === 'clarify' ? { ...base, options: optionsLine(c.template, c.recipient.language) } : base;
 }
 
-/** The confirmation a customer gets once their answer is recorded, or once the default was applied. */
+/**
+ * The confirmation a customer gets once their answer is recorded, or once the default was applied, followed by what
+ * happens next when a choice needs more (`conversation.next.<template>.<choice>`: a new address is taken by a person).
+ */
 export function closingText(c: Conversation, kind: 'decided' | 'timedOut', choice: string): string {
   const language = c.recipient.language;
-  return customerT(language, kind, { orderId: c.orderId, choice: customerChoiceLabel(language, choice) });
+  const line = customerT(language, kind, { orderId: c.orderId, choice: customerChoiceLabel(language, choice) });
+  const next = `conversation.next.${c.template}.${choice}`;
+  if (!getI18n().exists(next, { lng: language, ns: 'customer' })) return line;
+  return customerT(language, 'withNext', { line, next: customerT(language, `next.${c.template}.${choice}`, { orderId: c.orderId }) });
 }
 
 function staffT(language: Language, key: string, vars: Record<string, string> = {}): string {

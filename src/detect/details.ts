@@ -1,5 +1,6 @@
 // Finding details read back from SQLite, parsed per kind (zod at the edge), and how bad each alert is.
 import { z } from 'zod';
+import { ADDRESS_PARTS } from '../core/address.ts';
 import { CANONICAL_STATUSES } from '../core/status.ts';
 import type { FindingDetails, FindingKind } from './types.ts';
 
@@ -24,6 +25,14 @@ const SCHEMAS: { [K in FindingKind]: z.ZodType<FindingDetails[K]> } = {
     customerId: z.string(),
     at: z.number(),
     reasons: z.array(z.object({ channel: z.string(), code: z.string(), message: z.string().optional(), provider: z.string().optional() })),
+  }),
+  address: z.object({
+    problems: z.array(z.enum(['disagree', 'incomplete'])).min(1),
+    status,
+    since: z.number(),
+    views: z.array(z.object({ system: z.string(), masked: z.string(), missing: z.array(z.enum(['street', 'city'])), changedAt: z.number() })),
+    differs: z.array(z.enum(ADDRESS_PARTS)),
+    confirm: z.string(),
   }),
 };
 
@@ -53,6 +62,7 @@ const RANK_FIELD: Readonly<Record<FindingKind, [string, 1 | -1]>> = {
   bad_record: ['count', -1],
   source_down: ['failures', -1],
   undeliverable: ['at', 1],
+  address: ['since', 1],
 };
 
 /** Sort key of an alert inside its group: lower is worse (oldest stale order, largest price deviation…). */

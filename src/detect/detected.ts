@@ -63,4 +63,4 @@ export function waitingSystem(status: CanonicalStatus, reporting: readonly strin
 /** Kinds raised outside the scans, by the sync engine and the notification dispatcher (the runner forwards them). */
 export const ENGINE_KINDS: readonly FindingKind[] = ['source_down', 'unknown_status', 'bad_record', 'undeliverable'];
 /** Kinds the runner's scans own: each scan states their complete current set. */
-export const SCANNED_KINDS: readonly FindingKind[] = ['stale', 'regression', 'mismatch', 'price', 'stock'];
+export const SCANNED_KINDS: readonly FindingKind[] = ['stale', 'regression', 'mismatch', 'price', 'stock', 'address'];

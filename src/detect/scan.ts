@@ -1,6 +1,6 @@
 // One pass of every scanning detector, each kind's findings written in bulk (new raised, gone resolved).
 import { performance } from 'node:perf_hooks';
-import { CANONICAL_STATUSES, type CanonicalStatus } from '../core/status.ts';
+import { CANONICAL_STATUSES, isCanonicalStatus, type CanonicalStatus } from '../core/status.ts';
 import type { Settings } from '../settings/schema.ts';
 import type { Db } from '../store/db.ts';
 import { parseDetails } from './details.ts';
@@ -11,7 +11,9 @@ import { loadOrderFacts, loadStockReports } from './order-facts.ts';
 import { findPriceProblem } from './price.ts';
 import { currentStatuses, isStillRegressed, scanRegressionEvents } from './regression.ts';
 import { scanStale } from './stale.ts';
-import { findStockProblem, stockRawSet } from './stock.ts';
+import { findStockProblem, PAID_UNSHIPPED, stockRawSet } from './stock.ts';
+import { addressCandidates } from '../store/order-addresses.ts';
+import { findAddressProblem } from './address.ts';
 import type { FindingKind } from './types.ts';
 
 /** Milliseconds each part of a scan took. */
@@ -85,7 +87,13 @@ async function orderLevel(db: Db, settings: Settings, now: number, full: boolean
   return { mismatch, price, stock };
 }
 
-/** Runs stale, regression, mismatch, price and stock once and writes their findings. */
+// Every unshipped order whose systems hold different or incomplete addresses (few: picked in SQLite from the address table).
+async function addressProblems(db: Db, settings: Settings, now: number, sourceOf: SourceOfSystem): Promise<AnyDetected[]> {
+  const opts = { authority: settings.authority, now, graceMs: settings.detect.mismatchGraceMinutes * 60_000, sourceOf };
+  return (await addressCandidates(db, [...PAID_UNSHIPPED])).flatMap((c) => (isCanonicalStatus(c.status) ? (findAddressProblem(c.orderId, c.status, c.addresses, { ...opts, accepted: c.accepted }) ?? []) : []));
+}
+
+/** Runs stale, regression, mismatch, price, stock and address once and writes their findings. */
 export async function scanDetectors(db: Db, input: { settings: Settings; now: number; full: boolean; recentOrderIds: readonly string[] }): Promise<ScanResult> {
   const { settings, now } = input;
   const sourceOf = sourceLookup(settings);
@@ -106,6 +114,7 @@ export async function scanDetectors(db: Db, input: { settings: Settings; now: nu
   await write('mismatch', orders.mismatch);
   await write('price', orders.price);
   await write('stock', orders.stock);
+  await write('address', await addressProblems(db, settings, now, sourceOf));
   await writeMark(db, ORDERS_MARK, last?.id ?? 0);
   const t3 = performance.now();
   return { raised, resolved, timings: { stale: t1 - t0, regression: t2 - t1, orders: t3 - t2, total: t3 - t0 } };

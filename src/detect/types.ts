@@ -1,8 +1,9 @@
 // The problems detectors report. A finding's fingerprint makes the same problem one alert; it resolves when the condition clears.
+import type { AddressPart } from '../core/address.ts';
 import type { CanonicalStatus } from '../core/status.ts';
 
 /** Every kind of finding. */
-export const FINDING_KINDS = ['stale', 'regression', 'mismatch', 'price', 'stock', 'source_down', 'unknown_status', 'bad_record', 'undeliverable'] as const;
+export const FINDING_KINDS = ['stale', 'regression', 'mismatch', 'price', 'stock', 'source_down', 'unknown_status', 'bad_record', 'undeliverable', 'address'] as const;
 /** One kind of finding. */
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -18,6 +19,18 @@ export interface FindingDetails {
   bad_record: { count: number; samples: { ref: string; message: string }[] };
   /** A customer message no channel could deliver (raised by the notification dispatcher; contacts never included). */
   undeliverable: { template: string; key: string; customerId: string; at: number; reasons: UndeliverableReasonDetail[] };
+  /**
+   * An unshipped order's address is in doubt (src/detect/address.ts): systems disagree and/or one is incomplete. Addresses
+   * are masked here; `confirm` names the system whose address the customer would be asked to confirm.
+   */
+  address: {
+    problems: ('disagree' | 'incomplete')[];
+    status: CanonicalStatus;
+    since: number;
+    views: { system: string; masked: string; missing: ('street' | 'city')[]; changedAt: number }[];
+    differs: AddressPart[];
+    confirm: string;
+  };
 }
 
 /** Why one channel could not deliver a message: our code, a short masked message, the provider's code when known. */

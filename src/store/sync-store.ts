@@ -3,6 +3,7 @@ import type { CanonicalStatus } from '../core/status.ts';
 import { pickCanonical, type Authority, type SystemView } from '../sync/canonical.ts';
 import type { ProcessedFile } from '../sync/sources/types.ts';
 import type { Db, SqlValue, Transaction } from './db.ts';
+import { ADDRESS_UPSERT, addressRow } from './order-addresses.ts';
 
 /** One page of normalized records to commit atomically. */
 export interface BatchInput {
@@ -536,6 +537,7 @@ function sideWrites(input: BatchInput, records: readonly NormalizedRecord[], cha
   const customers: SqlValue[][] = [];
   const seen = new Set<string>();
   const items: SqlValue[][] = [];
+  const addresses: SqlValue[][] = [];
   for (const r of records) {
     const c = r.customer;
     if (c?.id && !seen.has(c.id)) {
@@ -543,9 +545,12 @@ function sideWrites(input: BatchInput, records: readonly NormalizedRecord[], cha
       customers.push([c.id, c.name ?? null, c.phone ?? null, c.email ?? null, c.openid ?? null, c.language ?? null, c.timeZone ?? null, c.preferredChannel ?? null, now]);
     }
     if (r.items && r.items.length > 0) items.push([r.orderId, system, JSON.stringify(r.items)]);
+    const address = r.shipTo ? addressRow(r.orderId, system, r.shipTo, now) : undefined;
+    if (address) addresses.push(address);
   }
   if (customers.length > 0) out.push({ sql: CUSTOMER_UPSERT, params: [JSON.stringify(customers)] });
   if (items.length > 0) out.push({ sql: ITEMS_UPSERT, params: [JSON.stringify(items)] });
+  if (addresses.length > 0) out.push({ sql: ADDRESS_UPSERT, params: [JSON.stringify(addresses)] });
   if (changed !== undefined) {
     if ('ids' in changed) out.push({ sql: QUARANTINE_RESOLVE, params: [now, system, changed.ids] });
     else out.push({ sql: QUARANTINE_RESOLVE_SINCE, params: [now, system, changed.eventsFrom] });

@@ -40,6 +40,9 @@ export function choicesFor(kind: TaskKind, details: Record<string, unknown>): { 
       return TASK_DETAILS.regression.safeParse(details).success ? { choices: ['restore', 'accept'], suggested: 'restore' } : undefined;
     case 'undeliverable':
       return TASK_DETAILS.undeliverable.safeParse(details).success ? { choices: ['resend', 'contacted'], suggested: 'resend' } : undefined;
+    case 'address':
+      // Nothing here can write an address into a system: the customer is asked, or a person says they sorted it out.
+      return TASK_DETAILS.address.safeParse(details).success ? { choices: ['verify', 'contacted'], suggested: 'verify' } : undefined;
   }
 }
 

@@ -17,6 +17,13 @@ export const TASK_DETAILS = {
     customerId: z.string().optional(),
     reasons: z.array(z.looseObject({ channel: z.string(), code: z.string(), message: z.string().optional(), provider: z.string().optional() })),
   }),
+  address: z.looseObject({
+    problems: z.array(z.enum(['disagree', 'incomplete'])).min(1),
+    views: z.array(z.looseObject({ system: z.string(), masked: z.string(), missing: z.array(z.string()).optional(), changedAt: z.number().optional() })),
+    differs: z.array(z.string()).optional(),
+    confirm: z.string().optional(),
+    since: z.number().optional(),
+  }),
 } as const;
 
 /** Parsed mismatch details. */
@@ -29,5 +36,7 @@ export type StockDetails = z.infer<typeof TASK_DETAILS.stock>;
 export type SourceDownDetails = z.infer<typeof TASK_DETAILS.source_down>;
 /** Parsed regression details. */
 export type RegressionDetails = z.infer<typeof TASK_DETAILS.regression>;
+/** Parsed address details. */
+export type AddressDetails = z.infer<typeof TASK_DETAILS.address>;
 /** Parsed undeliverable-message details. */
 export type UndeliverableDetails = z.infer<typeof TASK_DETAILS.undeliverable>;

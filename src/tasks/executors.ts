@@ -123,6 +123,27 @@ async function contacted(task: Task, ports: TaskExecutorPorts): Promise<Executio
   return { lines: [{ key: 'contacted' }], compensation: { type: 'none', reason: 'not_reversible' } };
 }
 
+// Asks the customer to confirm the address the order ships to (a conversation: confirm / change). The full address is
+// read from the store by the notification port (the finding holds only masked ones); `system` names whose address.
+async function askAboutAddress(task: Task, ports: TaskExecutorPorts): Promise<ExecutionResult> {
+  const orderId = needOrder(task);
+  const d = TASK_DETAILS.address.parse(task.details);
+  const system = d.confirm || d.views[0]?.system || '';
+  await ports.requestCustomerNotification(orderId, 'ask_address', { orderId, system, taskId: task.id });
+  return { lines: [{ key: 'askedAddress', vars: { orderId, system } }], compensation: { type: 'none', reason: 'message_sent' } };
+}
+
+// A person checked the address with the customer themselves: the addresses as they stand are accepted (an incomplete one
+// stops being a problem). Systems that disagree still have to be brought in line by hand: only that clears a disagreement.
+async function addressChecked(task: Task, ports: TaskExecutorPorts): Promise<ExecutionResult> {
+  const orderId = needOrder(task);
+  const d = TASK_DETAILS.address.parse(task.details);
+  const by = task.approvals.at(-1);
+  await ports.acceptAddresses(orderId, by?.actor ?? `task:${task.id}`);
+  const disagree = d.problems.includes('disagree');
+  return { lines: [{ key: disagree ? 'addressCheckedDisagree' : 'addressChecked', vars: { systems: d.views.map((v) => v.system).join(', ') } }], compensation: { type: 'none', reason: 'not_reversible' } };
+}
+
 async function restore(task: Task, ports: TaskExecutorPorts): Promise<ExecutionResult> {
   const orderId = needOrder(task);
   const d = TASK_DETAILS.regression.parse(task.details);
@@ -155,6 +176,8 @@ export async function executeChoice(task: Task, choice: ChoiceId, ports: TaskExe
   if (task.kind === 'regression' && choice === 'accept') return { lines: [{ key: 'accepted' }], compensation: nothing };
   if (task.kind === 'undeliverable' && choice === 'resend') return resend(task, ports);
   if (task.kind === 'undeliverable' && choice === 'contacted') return contacted(task, ports);
+  if (task.kind === 'address' && choice === 'verify') return askAboutAddress(task, ports);
+  if (task.kind === 'address' && choice === 'contacted') return addressChecked(task, ports);
   throw new PermanentError('tasks.bad_choice', `no executor for ${task.kind} choice ${choice}`);
 }
 

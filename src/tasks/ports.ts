@@ -44,6 +44,11 @@ export interface TaskExecutorPorts {
    * (the `/notify resend` path, audited as `by`); returns the new key.
    */
   resendNotification(orderId: string, key: string, by: { key: string; name?: string | undefined }): Promise<{ key: string }>;
+  /**
+   * Records that `by` vouched for the order's shipping addresses as they stand (an incomplete one then stops being a
+   * problem until an address changes); false when the order has no address.
+   */
+  acceptAddresses(orderId: string, by: string): Promise<boolean>;
   /** Marks a finding resolved because a person dealt with it (its alert resolves, its task's episode ends). */
   resolveFinding(fingerprint: string): Promise<void>;
 }

@@ -23,6 +23,8 @@ export interface SourcePortsDeps {
   requestCustomerNotification?: TaskExecutorPorts['requestCustomerNotification'];
   /** Resending an undeliverable message (the notifier's desk); unset: the choice fails with a clear code. */
   resendNotification?: TaskExecutorPorts['resendNotification'];
+  /** Accepting an order's addresses as they stand (the address store); unset: the choice fails with a clear code. */
+  acceptAddresses?: TaskExecutorPorts['acceptAddresses'];
   /** Resolving a finding a person handled (the findings store); unset: the choice fails with a clear code. */
   resolveFinding?: TaskExecutorPorts['resolveFinding'];
 }
@@ -70,6 +72,7 @@ export function createSourceExecutorPorts(deps: SourcePortsDeps): TaskExecutorPo
     requestCustomerNotification: deps.requestCustomerNotification ?? unsupported('customer notification'),
     resendNotification: deps.resendNotification ?? unsupported('resending a customer message'),
     resolveFinding: deps.resolveFinding ?? unsupported('resolving a finding'),
+    acceptAddresses: deps.acceptAddresses ?? unsupported('accepting an address'),
     async switchToFallback(source) {
       await deps.engine.switchToFallback(source);
     },

@@ -3,7 +3,7 @@ import type { Role } from '../core/command.ts';
 import type { CanonicalStatus } from '../core/status.ts';
 
 /** Finding kinds that need a person and become tasks. */
-export const TASK_KINDS = ['mismatch', 'stock', 'price', 'source_down', 'regression', 'undeliverable'] as const;
+export const TASK_KINDS = ['mismatch', 'stock', 'price', 'source_down', 'regression', 'undeliverable', 'address'] as const;
 /** One task kind. */
 export type TaskKind = (typeof TASK_KINDS)[number];
 
@@ -27,7 +27,7 @@ export const CLOSED_STATES: readonly TaskState[] = ['rejected', 'done', 'expired
 
 /**
  * What a decision does: `trust:<system>` (mismatch), wait/contact/cancel (stock), apply/keep (price),
- * ack/fallback (source down), restore/accept (regression), resend/contacted (undeliverable customer message).
+ * ack/fallback (source down), restore/accept (regression), resend/contacted (undeliverable customer message), verify/contacted (address).
  */
 export type ChoiceId = string;
 

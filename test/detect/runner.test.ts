@@ -27,7 +27,7 @@ test('the first scan after a start reconciles the pipeline with every open findi
   await w.commit('storefront', [{ id: 'A1', status: 'paid', hoursAgo: 30 }, { id: 'A2', status: 'paid', hoursAgo: 30 }]);
   const r1 = await w.runner.scan();
   assert.equal(r1.full, true);
-  assert.equal(w.sink.batches.at(-1)?.complete?.length, 9);
+  assert.equal(w.sink.batches.at(-1)?.complete?.length, 10, 'every scanned and engine kind, address included');
   await w.runner.scan();
   assert.deepEqual(w.sink.batches.at(-1)?.firing, [], 'nothing changed');
   const restarted = w.newRunner();

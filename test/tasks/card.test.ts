@@ -26,6 +26,17 @@ const DETAILS: Record<TaskKind, Record<string, unknown>> = {
       { channel: 'sms', code: 'sms.weird', message: 'gateway refused 13812345678 and ann@example.com' },
     ],
   },
+  address: {
+    problems: ['disagree', 'incomplete'],
+    status: 'paid',
+    since: T0,
+    views: [
+      { system: 'shop', masked: '浙江省杭州市**** (张** 138****5678)', missing: [], changedAt: T0 },
+      { system: 'wms', masked: '****, London', missing: ['street'], changedAt: T0 - 60_000 },
+    ],
+    differs: ['street', 'postalCode'],
+    confirm: 'shop',
+  },
 };
 
 function task(kind: TaskKind, patch: Partial<Task> = {}): Task {

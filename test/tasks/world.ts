@@ -65,6 +65,10 @@ export class RecordingPorts implements TaskExecutorPorts {
   resolveFinding(fingerprint: string): Promise<void> {
     return this.step(`resolve ${fingerprint}`);
   }
+  async acceptAddresses(orderId: string, by: string): Promise<boolean> {
+    await this.step(`accept-address ${orderId} ${by}`);
+    return true;
+  }
 }
 
 /** Test people: platform a (Chinese readers) and b (Spanish readers). */
