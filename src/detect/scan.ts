@@ -21,6 +21,8 @@ export interface ScanTimings {
   stale: number;
   regression: number;
   orders: number;
+  /** Part of `orders`: the address check. */
+  address: number;
   total: number;
 }
 
@@ -114,8 +116,9 @@ export async function scanDetectors(db: Db, input: { settings: Settings; now: nu
   await write('mismatch', orders.mismatch);
   await write('price', orders.price);
   await write('stock', orders.stock);
+  const ta = performance.now();
   await write('address', await addressProblems(db, settings, now, sourceOf));
   await writeMark(db, ORDERS_MARK, last?.id ?? 0);
   const t3 = performance.now();
-  return { raised, resolved, timings: { stale: t1 - t0, regression: t2 - t1, orders: t3 - t2, total: t3 - t0 } };
+  return { raised, resolved, timings: { stale: t1 - t0, regression: t2 - t1, orders: t3 - t2, address: t3 - ta, total: t3 - t0 } };
 }

@@ -2,7 +2,7 @@ import type { Db } from './db.ts';
 import { ALERTS_SQL } from './alerts-schema.ts';
 import { CONVERSATIONS_SQL } from './conversations-schema.ts';
 import { NOTIFY_SQL } from './notify-schema.ts';
-import { ORDER_ADDRESSES_SQL } from './order-addresses.ts';
+import { ADDRESS_DOUBTS_SQL, ORDER_ADDRESSES_SQL } from './order-addresses.ts';
 import { POSTED_CARDS_SQL } from './posted-cards.ts';
 import { SOURCE_SWITCHES_SQL } from './source-switches.ts';
 import { TASK_NOTES_SQL } from './task-notes-schema.ts';
@@ -25,6 +25,7 @@ export const MODULE_MIGRATIONS: readonly ModuleMigration[] = [
   { name: 'sync.source_switches', sql: SOURCE_SWITCHES_SQL },
   { name: 'tasks.notes', sql: TASK_NOTES_SQL },
   { name: 'sync.order_addresses', sql: ORDER_ADDRESSES_SQL },
+  { name: 'sync.address_doubts', sql: ADDRESS_DOUBTS_SQL },
 ];
 
 /** Applies the module steps not yet recorded; returns their names. */

@@ -4,7 +4,7 @@
 import { addressKey, cleanShipTo, missingParts } from '../core/address.ts';
 import type { ShippingAddress } from '../core/order.ts';
 import type { Authority } from '../sync/canonical.ts';
-import type { Db } from './db.ts';
+import type { Db, SqlValue } from './db.ts';
 
 /** Schema of the address table (module step `sync.order_addresses`). */
 export const ORDER_ADDRESSES_SQL = `
@@ -27,17 +27,40 @@ CREATE TABLE IF NOT EXISTS address_checks (
 ) WITHOUT ROWID;
 `;
 
-/** Upserts `[[orderId, system, addressJson, key, complete, now], …]` (one JSON parameter, like the other batch writes). */
+/**
+ * Orders whose systems hold two different addresses or an incomplete one, kept with every address write (module step
+ * `sync.address_doubts`): the address check reads this short list instead of grouping every order's addresses.
+ */
+export const ADDRESS_DOUBTS_SQL = `
+CREATE TABLE IF NOT EXISTS address_doubts (order_id TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT OR IGNORE INTO address_doubts (order_id)
+  SELECT order_id FROM order_addresses GROUP BY order_id HAVING count(DISTINCT nullif(akey, '')) > 1 OR min(complete) = 0;
+`;
+
+const DOUBTS_CLEAR = 'DELETE FROM address_doubts WHERE order_id IN (SELECT value->>0 FROM jsonb_each(?1))';
+const DOUBTS_ADD = `INSERT OR IGNORE INTO address_doubts (order_id)
+   SELECT order_id FROM order_addresses WHERE order_id IN (SELECT value->>0 FROM jsonb_each(?1))
+   GROUP BY order_id HAVING count(DISTINCT nullif(akey, '')) > 1 OR min(complete) = 0`;
+
+/** The statements a batch's address rows need: the upsert, then the doubts of those orders recomputed. */
+export function addressWrites(rows: readonly (readonly unknown[])[]): { sql: string; params: SqlValue[] }[] {
+  if (rows.length === 0) return [];
+  const json = JSON.stringify(rows);
+  return [ADDRESS_UPSERT, DOUBTS_CLEAR, DOUBTS_ADD].map((sql) => ({ sql, params: [json] }));
+}
+
+/** Upserts `[[orderId, system, address, key, complete, now], …]` (one JSON parameter, like the other batch writes). */
 export const ADDRESS_UPSERT = `INSERT INTO order_addresses (order_id, system, address, akey, complete, changed_at)
-   SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM jsonb_each(?1) WHERE true
+   SELECT value->>0, value->>1, value->2, value->>3, value->>4, value->>5 FROM jsonb_each(?1) WHERE true
    ON CONFLICT(order_id, system) DO UPDATE SET address = excluded.address, complete = excluded.complete,
    changed_at = CASE WHEN akey = excluded.akey THEN changed_at ELSE excluded.changed_at END, akey = excluded.akey`;
 
 /** The row a record's address becomes, or undefined when it has none worth keeping. */
-export function addressRow(orderId: string, system: string, shipTo: ShippingAddress | undefined, now: number): [string, string, string, string, number, number] | undefined {
+export function addressRow(orderId: string, system: string, shipTo: ShippingAddress | undefined, now: number): [string, string, ShippingAddress, string, number, number] | undefined {
   const a = cleanShipTo(shipTo);
   if (!a) return undefined;
-  return [orderId, system, JSON.stringify(a), addressKey(a), missingParts(a).length === 0 ? 1 : 0, now];
+  // The address goes in as an object: the statement stores it as JSON text (value->2), with no second encoding here.
+  return [orderId, system, a, addressKey(a), missingParts(a).length === 0 ? 1 : 0, now];
 }
 
 /** One system's address of an order. */
@@ -101,17 +124,16 @@ export async function acceptAddresses(db: Db, orderId: string, by: string, now: 
 }
 
 /**
- * Orders in one of `statuses` whose systems hold two different addresses or an incomplete one. The candidates are picked
- * from the address table alone (a streaming group over its primary key); only they are joined to their orders.
+ * Orders in one of `statuses` whose systems hold two different addresses or an incomplete one. Driven by the doubts list
+ * (CROSS JOIN keeps it the outer loop: without statistics SQLite would rather walk every stored address).
  */
 export async function addressCandidates(db: Db, statuses: readonly string[]): Promise<AddressCandidate[]> {
   const rows = await db.all<{ id: string; status: string; rows: string; signature: string; accepted: string | null }>(
     `SELECT a.order_id AS id, o.status AS status, json_group_array(json_array(a.system, a.address, a.changed_at)) AS rows,
        group_concat(a.system || '=' || a.akey, char(31)) AS signature, (SELECT akeys FROM address_checks c WHERE c.order_id = a.order_id) AS accepted
-     FROM order_addresses a JOIN orders o ON o.order_id = a.order_id
-     WHERE a.order_id IN (SELECT order_id FROM order_addresses GROUP BY order_id HAVING count(DISTINCT nullif(akey, '')) > 1 OR min(complete) = 0)
-       AND o.status IN (SELECT value FROM json_each(?1))
-     GROUP BY a.order_id ORDER BY a.order_id, a.system`,
+     FROM address_doubts d CROSS JOIN orders o ON o.order_id = d.order_id CROSS JOIN order_addresses a ON a.order_id = d.order_id
+     WHERE o.status IN (SELECT value FROM json_each(?1))
+     GROUP BY d.order_id`,
     [JSON.stringify(statuses)],
   );
   return rows.map((r) => {

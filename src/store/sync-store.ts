@@ -3,7 +3,7 @@ import type { CanonicalStatus } from '../core/status.ts';
 import { pickCanonical, type Authority, type SystemView } from '../sync/canonical.ts';
 import type { ProcessedFile } from '../sync/sources/types.ts';
 import type { Db, SqlValue, Transaction } from './db.ts';
-import { ADDRESS_UPSERT, addressRow } from './order-addresses.ts';
+import { addressRow, addressWrites } from './order-addresses.ts';
 
 /** One page of normalized records to commit atomically. */
 export interface BatchInput {
@@ -537,7 +537,7 @@ function sideWrites(input: BatchInput, records: readonly NormalizedRecord[], cha
   const customers: SqlValue[][] = [];
   const seen = new Set<string>();
   const items: SqlValue[][] = [];
-  const addresses: SqlValue[][] = [];
+  const addresses: NonNullable<ReturnType<typeof addressRow>>[] = [];
   for (const r of records) {
     const c = r.customer;
     if (c?.id && !seen.has(c.id)) {
@@ -550,7 +550,7 @@ function sideWrites(input: BatchInput, records: readonly NormalizedRecord[], cha
   }
   if (customers.length > 0) out.push({ sql: CUSTOMER_UPSERT, params: [JSON.stringify(customers)] });
   if (items.length > 0) out.push({ sql: ITEMS_UPSERT, params: [JSON.stringify(items)] });
-  if (addresses.length > 0) out.push({ sql: ADDRESS_UPSERT, params: [JSON.stringify(addresses)] });
+  out.push(...addressWrites(addresses));
   if (changed !== undefined) {
     if ('ids' in changed) out.push({ sql: QUARANTINE_RESOLVE, params: [now, system, changed.ids] });
     else out.push({ sql: QUARANTINE_RESOLVE_SINCE, params: [now, system, changed.eventsFrom] });

@@ -16,6 +16,9 @@ import type { OrderSource, SourcePage } from '../../src/sync/sources/types.ts';
 const RAW = ['paid', 'allocated', 'picking', 'packed', 'shipped', 'in_transit', 'delivered', 'completed'];
 const BASE = Date.UTC(2026, 0, 1);
 
+// BENCH_SHIP_TO=1: every record also carries a shipping address (stored per order and system, checked for doubts).
+const WITH_ADDRESS = process.env.BENCH_SHIP_TO === '1';
+
 function record(i: number): SourceRecord {
   return {
     orderId: `B${String(i).padStart(8, '0')}`,
@@ -23,6 +26,7 @@ function record(i: number): SourceRecord {
     updatedAt: BASE + i,
     amount: (i % 1000) + 0.5,
     currency: 'CNY',
+    ...(WITH_ADDRESS ? { shipTo: { name: '王小明', phone: '13812345678', region: '浙江省', city: '杭州市', district: '西湖区', street: `文三路 ${i % 997} 号`, postalCode: '310012' } } : {}),
   };
 }
 
@@ -109,6 +113,7 @@ export async function runSyncBench(total = Number(process.env.BENCH_RECORDS ?? 1
     const result = {
       bench: 'sync',
       records: total,
+      ship_to: WITH_ADDRESS ? 1 : 0,
       records_per_s: Math.round(total / firstS),
       unchanged_records_per_s: Math.round(total / secondS),
       sqlite_upsert_ceiling_per_s: Math.round(total / ceilingS),

@@ -6,7 +6,13 @@ import { maskShipTo } from '../../cards/address.ts';
 import { addressKey, differingParts, formatAddress, missingParts, normalizePart } from '../../src/core/address.ts';
 import type { ShippingAddress } from '../../src/core/order.ts';
 import { acceptAddresses, addressesOf } from '../../src/store/order-addresses.ts';
+import type { Store } from '../../src/store/index.ts';
+import { migrateModules } from '../../src/store/modules.ts';
 import { detectWorld, MIN, openOf } from './helpers.ts';
+
+async function doubts(store: Store): Promise<string[]> {
+  return (await store.db.all<{ id: string }>('SELECT order_id AS id FROM address_doubts ORDER BY order_id')).map((r) => r.id);
+}
 
 const PUDONG: ShippingAddress = { name: '王小明', phone: '13812345678', region: '上海市', city: '上海市', district: '浦东新区', street: '世纪大道 100 号 8 楼', postalCode: '200120', country: 'CN' };
 const BAKER: ShippingAddress = { name: 'Ann Hill', phone: '+44 20 7946 0018', street: '221B Baker Street, Flat 2', city: 'London', postalCode: 'NW1 6XE', country: 'GB' };
@@ -67,8 +73,10 @@ test('systems that hold different addresses for an unshipped order: a finding af
   assert.doesNotMatch(JSON.stringify(details), /世纪大道|13812345678|200120/, 'finding details hold masked addresses only');
   assert.match(JSON.stringify(details), /上海市浦东新区\*\*\*\*/);
 
+  assert.deepEqual(await doubts(w.store), ['A1'], 'the short list the check reads');
   // The warehouse catches up: the finding resolves.
   await w.commit('wms', [{ id: 'A1', status: 'paid', hoursAgo: 0.5, shipTo: { ...PUDONG, street: '世纪大道 200 号' } }]);
+  assert.deepEqual(await doubts(w.store), [], 'agreeing addresses leave the list');
   await w.runner.scan();
   assert.equal((await openOf(w.store, 'address')).size, 0);
   assert.ok(w.sink.resolved().includes('address:A1'));
@@ -112,4 +120,15 @@ test('an incomplete address is a finding at once; accepting it as it stands clea
   await w.commit('storefront', [{ id: 'B1', status: 'allocated', hoursAgo: 0.5, shipTo: { region: '浙江省', street: '文一路' } }]);
   await w.runner.scan();
   assert.deepEqual([...(await openOf(w.store, 'address')).keys()], ['address:B1']);
+});
+
+test('the doubts list is filled from the stored addresses when its schema step first runs', async (t) => {
+  const w = await detectWorld(t, [{ name: 'storefront' }, { name: 'wms' }]);
+  await w.commit('storefront', [{ id: 'D1', status: 'paid', hoursAgo: 2, shipTo: PUDONG }, { id: 'D2', status: 'paid', hoursAgo: 2, shipTo: { street: 'Flat 2' } }, { id: 'D3', status: 'paid', hoursAgo: 2, shipTo: BAKER }]);
+  await w.commit('wms', [{ id: 'D1', status: 'paid', hoursAgo: 2, shipTo: { ...PUDONG, postalCode: '200000' } }, { id: 'D3', status: 'paid', hoursAgo: 2, shipTo: BAKER }]);
+  assert.deepEqual(await doubts(w.store), ['D1', 'D2']);
+  // A store from before the step: the table is new and empty.
+  await w.store.db.exec("DROP TABLE address_doubts; DELETE FROM schema_modules WHERE name = 'sync.address_doubts'");
+  assert.deepEqual(await migrateModules(w.store.db), ['sync.address_doubts']);
+  assert.deepEqual(await doubts(w.store), ['D1', 'D2'], 'backfilled: two postal codes, a street-only line');
 });
