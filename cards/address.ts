@@ -3,7 +3,7 @@
 import type { TFunction } from 'i18next';
 import { formatAddress, hasCjk } from '../src/core/address.ts';
 import type { ShippingAddress } from '../src/core/order.ts';
-import { maskAddress, maskPhone } from './format.ts';
+import { code, maskAddress, maskPhone } from './format.ts';
 
 /** An address finding's details as cards read them (src/detect/types.ts FindingDetails['address'], loosely). */
 export interface AddressProblemView {
@@ -31,7 +31,8 @@ export function addressSummary(t: TFunction, d: AddressProblemView): string {
 /** One line per system: its masked address, and what it lacks. */
 export function addressViewLines(t: TFunction, d: AddressProblemView): string[] {
   return d.views.map((v) => {
-    const line = t('cards:address.view', { system: v.system, address: v.masked });
+    // As code: masks are runs of * that card markdown would otherwise read as bold.
+    const line = t('cards:address.view', { system: v.system, address: code(v.masked) });
     return (v.missing ?? []).length > 0 ? t('cards:address.missing', { line, parts: parts(t, v.missing ?? []) }) : line;
   });
 }

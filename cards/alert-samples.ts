@@ -49,6 +49,24 @@ const everyKind: AlertItemView[] = [
   item({ kind: 'source_down', details: { failures: 1, error: 'timeout', code: 'source.timeout', fallback: null, fallbackOk: false } }, undefined, 'wms'),
   item({ kind: 'unknown_status', details: { system: 'wms', rawStatus: 'QC_HOLD', orders: 12, sampleOrderIds: ['F1'] } }, undefined),
   item({ kind: 'bad_record', details: { count: 3, samples: [{ ref: 'orders-0601.csv:17', message: 'missing order id' }] } }, undefined, 'csv'),
+  item(
+    {
+      kind: 'address',
+      details: {
+        problems: ['disagree', 'incomplete'],
+        status: 'paid',
+        since: h(1),
+        views: [
+          { system: 'storefront', masked: '浙江省杭州市西湖区**** (王** 138****5678)', missing: [], changedAt: h(1) },
+          { system: 'wms', masked: '浙江省****', missing: ['city'], changedAt: h(30) },
+        ],
+        differs: ['street'],
+        confirm: 'storefront',
+      },
+    },
+    'G60001',
+    'wms',
+  ),
 ];
 
 /** The alert cards' samples. */
