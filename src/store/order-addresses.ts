@@ -1,6 +1,7 @@
 // Shipping addresses, one row per order and system, written with the sync batch that carried them. `akey` is the
 // comparison key (src/core/address.ts) and `complete` whether a courier has what it needs, both computed once at write
-// time so the address check reads plain columns; `changed_at` moves only when the key changes (not on every re-sync).
+// time so the address check reads plain columns; `changed_at` (the source's update time of the record that brought the
+// change) moves only when the key changes, not on every re-sync.
 import { addressKey, cleanShipTo, missingParts } from '../core/address.ts';
 import type { ShippingAddress } from '../core/order.ts';
 import type { Authority } from '../sync/canonical.ts';
@@ -49,25 +50,25 @@ export function addressWrites(rows: readonly (readonly unknown[])[]): { sql: str
   return [ADDRESS_UPSERT, DOUBTS_CLEAR, DOUBTS_ADD].map((sql) => ({ sql, params: [json] }));
 }
 
-/** Upserts `[[orderId, system, address, key, complete, now], …]` (one JSON parameter, like the other batch writes). */
+/** Upserts `[[orderId, system, address, key, complete, changedAt], …]` (one JSON parameter, like the other batch writes). */
 export const ADDRESS_UPSERT = `INSERT INTO order_addresses (order_id, system, address, akey, complete, changed_at)
    SELECT value->>0, value->>1, value->2, value->>3, value->>4, value->>5 FROM jsonb_each(?1) WHERE true
    ON CONFLICT(order_id, system) DO UPDATE SET address = excluded.address, complete = excluded.complete,
    changed_at = CASE WHEN akey = excluded.akey THEN changed_at ELSE excluded.changed_at END, akey = excluded.akey`;
 
 /** The row a record's address becomes, or undefined when it has none worth keeping. */
-export function addressRow(orderId: string, system: string, shipTo: ShippingAddress | undefined, now: number): [string, string, ShippingAddress, string, number, number] | undefined {
+export function addressRow(orderId: string, system: string, shipTo: ShippingAddress | undefined, at: number): [string, string, ShippingAddress, string, number, number] | undefined {
   const a = cleanShipTo(shipTo);
   if (!a) return undefined;
   // The address goes in as an object: the statement stores it as JSON text (value->2), with no second encoding here.
-  return [orderId, system, a, addressKey(a), missingParts(a).length === 0 ? 1 : 0, now];
+  return [orderId, system, a, addressKey(a), missingParts(a).length === 0 ? 1 : 0, at];
 }
 
 /** One system's address of an order. */
 export interface StoredAddress {
   system: string;
   address: ShippingAddress;
-  /** When this system's address last changed (as orderops saw it). */
+  /** When this system's address last changed (the source's update time of the record that changed it). */
   changedAt: number;
 }
 

@@ -545,7 +545,8 @@ function sideWrites(input: BatchInput, records: readonly NormalizedRecord[], cha
       customers.push([c.id, c.name ?? null, c.phone ?? null, c.email ?? null, c.openid ?? null, c.language ?? null, c.timeZone ?? null, c.preferredChannel ?? null, now]);
     }
     if (r.items && r.items.length > 0) items.push([r.orderId, system, JSON.stringify(r.items)]);
-    const address = r.shipTo ? addressRow(r.orderId, system, r.shipTo, now) : undefined;
+    // Dated like the views the mismatch grace reads: by the source's update time (never later than now).
+    const address = r.shipTo ? addressRow(r.orderId, system, r.shipTo, Math.min(r.updatedAt, now)) : undefined;
     if (address) addresses.push(address);
   }
   if (customers.length > 0) out.push({ sql: CUSTOMER_UPSERT, params: [JSON.stringify(customers)] });

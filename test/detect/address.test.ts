@@ -58,7 +58,7 @@ test('systems that hold different addresses for an unshipped order: a finding af
   assert.equal((await openOf(w.store, 'address')).size, 0);
 
   // The customer moves the delivery to another building in the storefront; the warehouse still has the old one.
-  await w.commit('storefront', [{ id: 'A1', status: 'paid', hoursAgo: 1, shipTo: { ...PUDONG, street: '世纪大道 200 号' } }]);
+  await w.commit('storefront', [{ id: 'A1', status: 'paid', hoursAgo: 0, shipTo: { ...PUDONG, street: '世纪大道 200 号' } }]);
   await w.runner.scan();
   assert.equal((await openOf(w.store, 'address')).size, 0, 'inside the grace: the warehouse may just not have synced yet');
   w.clock.advance(31 * MIN);
@@ -75,7 +75,7 @@ test('systems that hold different addresses for an unshipped order: a finding af
 
   assert.deepEqual(await doubts(w.store), ['A1'], 'the short list the check reads');
   // The warehouse catches up: the finding resolves.
-  await w.commit('wms', [{ id: 'A1', status: 'paid', hoursAgo: 0.5, shipTo: { ...PUDONG, street: '世纪大道 200 号' } }]);
+  await w.commit('wms', [{ id: 'A1', status: 'paid', hoursAgo: 0, shipTo: { ...PUDONG, street: '世纪大道 200 号' } }]);
   assert.deepEqual(await doubts(w.store), [], 'agreeing addresses leave the list');
   await w.runner.scan();
   assert.equal((await openOf(w.store, 'address')).size, 0);
@@ -106,7 +106,7 @@ test('an incomplete address is a finding at once; accepting it as it stands clea
   const details = (await openOf(w.store, 'address')).get('address:B1');
   assert.ok(details);
   assert.deepEqual(details.problems, ['incomplete']);
-  assert.deepEqual(details.views, [{ system: 'storefront', masked: '浙江省****', missing: ['city'], changedAt: w.clock.now() }]);
+  assert.deepEqual(details.views, [{ system: 'storefront', masked: '浙江省****', missing: ['city'], changedAt: w.clock.now() - 2 * 60 * MIN }], 'dated by the source');
 
   assert.equal(await acceptAddresses(w.store.db, 'B1', 'console:ana', w.clock.now()), true);
   assert.equal(await acceptAddresses(w.store.db, 'NOPE', 'console:ana', w.clock.now()), false, 'no address, nothing accepted');

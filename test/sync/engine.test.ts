@@ -4,6 +4,7 @@ import { ManualClock } from '../../src/core/clock.ts';
 import { RetryableError } from '../../src/core/errors.ts';
 import { createSilentLogger } from '../../src/core/logger.ts';
 import type { SourceRecord } from '../../src/core/order.ts';
+import { addressesOf } from '../../src/store/order-addresses.ts';
 import { SyncEngine } from '../../src/sync/engine.ts';
 import { SyncMetrics } from '../../src/sync/metrics.ts';
 import type { OrderSource, PullContext, SourcePage } from '../../src/sync/sources/types.ts';
@@ -141,4 +142,18 @@ test('ingest (webhook path) is idempotent on the event id', async (t) => {
   assert.equal(first.duplicate, false);
   assert.equal(again.duplicate, true);
   assert.equal((await store.queries.order('G1'))?.status, 'paid', 'a redelivery changes nothing');
+});
+
+test('a run keeps every record’s shipping address (per system), and a changed address replaces the old one', async (t) => {
+  const home = { name: '王小明', region: '浙江省', city: '杭州市', district: '西湖区', street: '文三路 90 号', postalCode: '310012' };
+  const src = new ScriptedSource('wms', [
+    [{ records: [rec('A1', 'PAID', 1, { shipTo: home }), rec('A2', 'PAID', 1)], errors: [], cursor: 'c1' }],
+    [{ records: [rec('A1', 'PAID', 5, { shipTo: { ...home, street: '文三路 200 号' } })], errors: [], cursor: 'c2' }],
+  ]);
+  const { store, engine } = await setup(t, [src]);
+  await engine.run('wms');
+  assert.deepEqual((await addressesOf(store.db, 'A1')).map((a) => [a.system, a.address]), [['wms', home]]);
+  assert.deepEqual(await addressesOf(store.db, 'A2'), [], 'no address, no row');
+  await engine.run('wms');
+  assert.deepEqual((await addressesOf(store.db, 'A1')).map((a) => a.address.street), ['文三路 200 号']);
 });
