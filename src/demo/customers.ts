@@ -1,3 +1,4 @@
+import type { DemoAddress } from './addresses.ts';
 import type { Rng } from './prng.ts';
 
 /** Region of a demo customer; decides names, phone format, language, currency and time zone. */
@@ -19,6 +20,8 @@ export interface DemoCustomer {
   timeZone: string;
   preferredChannel: 'wechat' | 'sms' | 'email' | 'wechaty';
   currency: 'CNY' | 'USD' | 'EUR';
+  /** Home address: where their orders ship unless an order says otherwise. */
+  address: DemoAddress;
 }
 
 const CN_SURNAMES = [['王', 'wang'], ['李', 'li'], ['张', 'zhang'], ['刘', 'liu'], ['陈', 'chen'], ['杨', 'yang'], ['黄', 'huang'], ['赵', 'zhao'], ['吴', 'wu'], ['周', 'zhou']] as const;
@@ -53,8 +56,11 @@ function weighted<T>(rng: Rng, table: readonly (readonly [T, number])[]): T {
   return last[0];
 }
 
+/** A customer without their address (drawn from its own stream, see createHomeAddress in addresses.ts). */
+export type DemoCustomerBase = Omit<DemoCustomer, 'address'>;
+
 /** Builds customer number `index` from its own random stream. */
-export function createCustomer(index: number, rng: Rng): DemoCustomer {
+export function createCustomer(index: number, rng: Rng): DemoCustomerBase {
   const region = weighted<Region>(rng, [['CN', 0.5], ['US', 0.3], ['ES', 0.2]]);
   const id = `C${10001 + index}`;
   const shopifyId = 7_000_000_000_000 + index * 31;
@@ -96,6 +102,23 @@ export function createCustomer(index: number, rng: Rng): DemoCustomer {
     language: 'es', timeZone: rng.chance(0.1) ? 'Atlantic/Canary' : 'Europe/Madrid', currency: 'EUR',
     preferredChannel: weighted(rng, [['email', 0.55], ['sms', 0.35], ['wechat', 0.1]] as const),
   };
+}
+
+/** Someone else an order may ship to (a gift, a colleague): a name and phone of the region. */
+export function createReceiver(rng: Rng, region: Region): DemoAddress['receiver'] {
+  if (region === 'CN') {
+    const [surname] = rng.pick(CN_SURNAMES);
+    const [given] = rng.pick(CN_GIVEN);
+    return { firstName: given, lastName: surname, name: `${surname}${given}`, phone: `+86${rng.pick(CN_MOBILE_PREFIXES)}${digits(rng, 8)}` };
+  }
+  if (region === 'US') {
+    const first = rng.pick(US_FIRST);
+    const last = rng.pick(US_LAST);
+    return { firstName: first, lastName: last, name: `${first} ${last}`, phone: `+1${rng.pick(US_AREA_CODES)}55501${digits(rng, 2)}` };
+  }
+  const first = rng.pick(ES_FIRST);
+  const last = rng.pick(ES_LAST);
+  return { firstName: first, lastName: last, name: `${first} ${last}`, phone: `+346${digits(rng, 8)}` };
 }
 
 /** One product of the demo catalog; prices in USD, converted per currency. */

@@ -1,4 +1,4 @@
-import type { Patch, StorefrontSet } from './plan.ts';
+import type { Patch, StorefrontSet, WmsSet } from './plan.ts';
 
 /** The storefront's copy of an order's state. */
 export interface StorefrontState {
@@ -7,6 +7,15 @@ export interface StorefrontState {
   cancelReason: string | null;
   cancelledAt: number | null;
   closedAt: number | null;
+  /** The customer changed the shipping address. */
+  addressChanged: boolean;
+}
+
+/** The WMS's copy of an order's state. */
+export interface WmsState {
+  status: string;
+  /** The WMS took over the customer's changed address. */
+  addressChanged: boolean;
 }
 
 // A planned change is overridden by an earlier push that is terminal, or that already set the same
@@ -35,11 +44,19 @@ export function foldPatches(planned: readonly Patch<{ status: string }>[], pushe
   return last ? { state: { status: last.set.status }, updatedAt: last.at } : undefined;
 }
 
+/** Folds WMS changes into the current status, whether it has the changed address, and when it last changed. */
+export function foldWms(planned: readonly Patch<WmsSet>[], pushed: readonly Patch<WmsSet>[] | undefined, now: number): { state: WmsState; updatedAt: number } | undefined {
+  const visible = visiblePatches(planned, pushed, now);
+  const last = visible[visible.length - 1];
+  if (!last) return undefined;
+  return { state: { status: last.set.status, addressChanged: visible.some((p) => p.set.shipTo === 'changed') }, updatedAt: last.at };
+}
+
 /** Folds storefront changes; cancellation and closing stamp their own time. */
 export function foldStorefront(planned: readonly Patch<StorefrontSet>[], pushed: readonly Patch<StorefrontSet>[] | undefined, now: number): { state: StorefrontState; updatedAt: number } | undefined {
   const visible = visiblePatches(planned, pushed, now);
   if (visible.length === 0) return undefined;
-  const state: StorefrontState = { financial: 'pending', fulfillment: null, cancelReason: null, cancelledAt: null, closedAt: null };
+  const state: StorefrontState = { financial: 'pending', fulfillment: null, cancelReason: null, cancelledAt: null, closedAt: null, addressChanged: false };
   let updatedAt = 0;
   for (const p of visible) {
     if (p.set.financial !== undefined) state.financial = p.set.financial;
@@ -50,6 +67,7 @@ export function foldStorefront(planned: readonly Patch<StorefrontSet>[], pushed:
       state.closedAt = p.at;
     }
     if (p.set.closed === true) state.closedAt = p.at;
+    if (p.set.shipTo === 'changed') state.addressChanged = true;
     updatedAt = p.at;
   }
   return { state, updatedAt };

@@ -9,6 +9,7 @@ import { LeakyBucket, SHOPIFY_DEFAULT_BUCKET, type BucketOptions } from './shopi
 import { DemoWorld } from './world.ts';
 
 export { DemoWorld, type DemoOrder, type SystemView } from './world.ts';
+export type { DemoAddress } from './addresses.ts';
 export { DemoFaults, type DemoFault } from './faults.ts';
 export { RequestLog, type RequestLogEntry } from './request-log.ts';
 export { DEMO_SYSTEMS, TROUBLE_KINDS, UNMAPPED_RAW, type DemoSystem, type TroubleKind } from './plan.ts';
@@ -30,7 +31,7 @@ export interface DemoShopOptions {
   erpToken?: string;
   /** Seconds between scheduled syncs in the generated source settings. Default 10. */
   syncEverySeconds?: number;
-  /** Inject stuck orders, regressions, disagreements, unmapped statuses and outages. Default true. */
+  /** Inject stuck orders, regressions, disagreements, unmapped statuses, price and address trouble, and outages. Default true. */
   troubles?: boolean;
   /** Storefront rate limit. Default Shopify's 40-request bucket leaking 2/s. */
   shopifyBucket?: BucketOptions;

@@ -8,7 +8,10 @@ export type DemoSystem = (typeof DEMO_SYSTEMS)[number];
 
 /** Injected per-order trouble kinds. */
 // price: the ERP records the order 10 % below what the customer paid (fixed by an approved price task).
-export const TROUBLE_KINDS = ['stuck', 'regression', 'disagreement', 'unmapped_wms', 'unmapped_erp', 'price'] as const;
+// address: the customer corrects the street in the storefront after the WMS took the order, and the order then waits in
+// the warehouse for days (a backlog) with the old street: the WMS catches up before picking, or ships to the old one.
+// Appended last: the kinds before it keep their slots, so the orders they pick stay the same (world.ts troubleOf).
+export const TROUBLE_KINDS = ['stuck', 'regression', 'disagreement', 'unmapped_wms', 'unmapped_erp', 'price', 'address'] as const;
 /** One kind of injected per-order trouble. */
 export type TroubleKind = (typeof TROUBLE_KINDS)[number];
 
@@ -21,6 +24,14 @@ export interface StorefrontSet {
   fulfillment?: string | null;
   cancelReason?: string;
   closed?: boolean;
+  /** The customer changed the shipping address (to the order's `changedShipTo`). */
+  shipTo?: 'changed';
+}
+
+/** WMS fields a change sets: its status, and once it took over the customer's changed address, `shipTo`. */
+export interface WmsSet {
+  status: string;
+  shipTo?: 'changed';
 }
 
 /** A change one system makes to its copy of an order. `at` is in simulated minutes after creation until the world converts it. */
@@ -37,9 +48,10 @@ export interface Patch<S> {
 export interface OrderPlan {
   life: { status: CanonicalStatus; at: number }[];
   erp: Patch<{ status: string }>[];
-  wms: Patch<{ status: string }>[];
+  wms: Patch<WmsSet>[];
   storefront: Patch<StorefrontSet>[];
-  trouble: { kind: TroubleKind; status?: CanonicalStatus } | null;
+  /** `status`: where a stuck order stops; `wmsCatchesUp`: whether the WMS gets an address trouble's new address. */
+  trouble: { kind: TroubleKind; status?: CanonicalStatus; wmsCatchesUp?: boolean } | null;
 }
 
 const ERP_RAW: Partial<Record<CanonicalStatus, string>> = {
@@ -51,6 +63,14 @@ const WMS_RAW: Partial<Record<CanonicalStatus, string>> = {
   out_for_delivery: 'OUT_FOR_DELIVERY', delivered: 'DELIVERED', cancelled: 'CANCELLED', returned: 'RETURNED',
 };
 const DAY = 1440;
+/**
+ * How long an address-trouble order waits in the warehouse before picking (simulated minutes): 3-5 days, so the old
+ * street stands for at least ~70 simulated hours. At the default speed (60 simulated minutes a second) that is over 70
+ * clock seconds: longer than a detector scan (60 s) plus a sync (10 s), so a scan sees every such order while it waits.
+ * The grace before it becomes a finding (`detect.mismatchGraceMinutes`) is measured in the sources' own update times,
+ * which run on the simulated clock: 30 minutes there pass within a second, so the shipped settings show it.
+ */
+export const ADDRESS_HOLD = { min: 3 * DAY, max: 5 * DAY } as const;
 const STUCK_AT: CanonicalStatus[] = ['allocated', 'picking', 'packed', 'shipped', 'in_transit', 'out_for_delivery'];
 
 type Outcome = 'normal' | 'unpaid' | 'cancel' | 'refund' | 'return';
@@ -64,7 +84,7 @@ function drawOutcome(rng: Rng): Outcome {
   return 'normal';
 }
 
-function planLife(rng: Rng, outcome: Outcome, trouble: OrderPlan['trouble']): OrderPlan['life'] {
+function planLife(rng: Rng, outcome: Outcome, trouble: OrderPlan['trouble'], holdBeforePicking: number): OrderPlan['life'] {
   const life: OrderPlan['life'] = [{ status: 'created', at: 0 }];
   if (outcome === 'unpaid') {
     life.push({ status: 'cancelled', at: rng.range(60, 180) });
@@ -78,7 +98,7 @@ function planLife(rng: Rng, outcome: Outcome, trouble: OrderPlan['trouble']): Or
   ];
   const cancelAfter = outcome === 'cancel' ? rng.int(0, 3) : -1;
   for (const [index, [status, delay]] of forward.entries()) {
-    t += delay;
+    t += delay + (status === 'picking' ? holdBeforePicking : 0);
     life.push({ status, at: t });
     if (index === cancelAfter) {
       const next = forward[index + 1]?.[1] ?? 60;
@@ -112,7 +132,8 @@ function patch<S>(at: number, status: CanonicalStatus, set: S): Patch<S> {
 export function planOrder(rng: Rng, opts: { trouble: TroubleKind | null; authorizeFirst: boolean }): OrderPlan {
   const trouble: OrderPlan['trouble'] = opts.trouble === null ? null : opts.trouble === 'stuck' ? { kind: 'stuck', status: rng.pick(STUCK_AT) } : { kind: opts.trouble };
   const outcome = trouble ? 'normal' : drawOutcome(rng);
-  const life = planLife(rng, outcome, trouble);
+  const hold = trouble?.kind === 'address' ? rng.range(ADDRESS_HOLD.min, ADDRESS_HOLD.max) : 0;
+  const life = planLife(rng, outcome, trouble, hold);
   const at = (s: CanonicalStatus): number | undefined => life.find((e) => e.status === s)?.at;
   const paidAt = at('paid');
   const plan: OrderPlan = { life, erp: [], wms: [], storefront: [], trouble };
@@ -129,6 +150,7 @@ export function planOrder(rng: Rng, opts: { trouble: TroubleKind | null; authori
   }
 
   // WMS: only for paid orders, from when the order reaches the warehouse.
+  let addressChangedAt: number | undefined;
   if (paidAt !== undefined) {
     const allocatedAt = at('allocated') ?? paidAt + 60;
     const receivedAt = paidAt + (allocatedAt - paidAt) * 0.3;
@@ -155,9 +177,17 @@ export function planOrder(rng: Rng, opts: { trouble: TroubleKind | null; authori
       plan.erp = plan.erp.filter((p) => p.at < closeAt);
       plan.erp.push(patch(closeAt, 'cancelled', { status: ERP_RAW.cancelled ?? '交易关闭' }));
     }
+    if (trouble?.kind === 'address' && pickingAt !== undefined) {
+      // The customer corrects the address after the WMS received the order (before the long wait for picking). The WMS
+      // either re-imports the order shortly before picking starts, or never does and ships to the old street.
+      addressChangedAt = receivedAt + rng.range(5, 90);
+      trouble.wmsCatchesUp = rng.chance(0.5);
+      if (trouble.wmsCatchesUp) plan.wms.push(patch(pickingAt - rng.range(10, 60), 'allocated', { status: WMS_RAW.allocated ?? 'ALLOCATED', shipTo: 'changed' }));
+    }
   }
 
   plan.storefront = planStorefront(rng, life, opts.authorizeFirst);
+  if (addressChangedAt !== undefined) plan.storefront.push(patch(addressChangedAt, 'paid', { shipTo: 'changed' }));
   for (const list of [plan.erp, plan.wms, plan.storefront]) list.sort((a, b) => a.at - b.at);
   return plan;
 }

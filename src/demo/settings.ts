@@ -77,6 +77,10 @@ export function demoSourceSettings(baseUrl: string, syncEverySeconds: number): S
           updatedAt: '$.updated_at',
           updatedAtFormat: 'epoch_ms',
           customer: { name: '$.consignee.name', phone: '$.consignee.phone' },
+          shipTo: {
+            name: '$.ship_to.receiver', phone: '$.ship_to.mobile', country: '$.ship_to.country', region: '$.ship_to.province',
+            city: '$.ship_to.city', district: '$.ship_to.district', street: '$.ship_to.street', postalCode: '$.ship_to.zip',
+          },
           items: { path: '$.lines[*]', sku: '$.sku', qty: '$.qty' },
         },
       },

@@ -1,5 +1,6 @@
+import { countryName, regionCode, type DemoAddress } from './addresses.ts';
 import type { StorefrontState } from './fold.ts';
-import type { DemoOrder } from './world.ts';
+import { shipToOf, type DemoOrder } from './world.ts';
 
 const SHOP_OFFSET_MS = 8 * 3_600_000;
 
@@ -43,6 +44,7 @@ export function shopifyOrder(order: DemoOrder, view: { state: StorefrontState; u
     source_name: 'web',
     test: false,
     note_attributes: [{ name: 'erp_order_no', value: order.orderId }],
+    shipping_address: shippingAddress(shipToOf(order, view)),
     customer: {
       id: c.shopifyId,
       email: c.email,
@@ -61,5 +63,24 @@ export function shopifyOrder(order: DemoOrder, view: { state: StorefrontState; u
       quantity: it.qty,
       price: money(it.price),
     })),
+  };
+}
+
+// Shopify's MailingAddress: no district field; two street lines; the province written out plus its code.
+function shippingAddress(a: DemoAddress): Record<string, unknown> {
+  return {
+    first_name: a.receiver.firstName,
+    last_name: a.receiver.lastName,
+    name: a.receiver.name,
+    company: null,
+    phone: a.receiver.phone,
+    address1: a.line1,
+    address2: a.line2 ?? null,
+    city: a.city,
+    province: a.region,
+    province_code: regionCode(a.region),
+    zip: a.postalCode,
+    country: countryName(a.country),
+    country_code: a.country,
   };
 }

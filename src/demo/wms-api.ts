@@ -1,15 +1,18 @@
 import { z } from 'zod';
+import { streetLines } from './addresses.ts';
+import type { WmsState } from './fold.ts';
 import { decodeToken, encodeToken, intParam, json, type DemoRequest, type DemoResponse } from './http.ts';
-import type { DemoOrder, DemoWorld } from './world.ts';
+import { shipToOf, type DemoOrder, type DemoWorld } from './world.ts';
 
 const cursorSchema = z.object({ s: z.number().nullable(), u: z.number(), i: z.number().int() });
 const SHIPPED_OR_LATER = new Set(['SHIPPED', 'IN_TRANSIT', 'OUT_FOR_DELIVERY', 'DELIVERED', 'RETURNED']);
 const WAREHOUSE = { CN: ['SHA-01', 'SF Express', 'SF'], US: ['LAX-02', 'UPS', '1Z'], ES: ['MAD-01', 'Correos', 'PQ'] } as const;
 
 /** The WMS's JSON for one shipment (flat, English codes, epoch-ms time). */
-export function wmsRecord(order: DemoOrder, view: { state: { status: string }; updatedAt: number }): Record<string, unknown> {
+export function wmsRecord(order: DemoOrder, view: { state: WmsState; updatedAt: number }): Record<string, unknown> {
   const [warehouse, carrier, prefix] = WAREHOUSE[order.customer.region];
   const shipped = SHIPPED_OR_LATER.has(view.state.status.toUpperCase());
+  const to = shipToOf(order, view);
   return {
     shipment_id: `SH${order.orderId}`,
     order_ref: order.orderId,
@@ -19,6 +22,17 @@ export function wmsRecord(order: DemoOrder, view: { state: { status: string }; u
     carrier: shipped ? carrier : null,
     tracking_no: shipped ? `${prefix}${String(order.shopifyId).slice(-10)}` : null,
     consignee: { name: order.customer.name, phone: order.customer.phone },
+    // Where the parcel goes, as the warehouse imported it (one street text; district only for Chinese addresses).
+    ship_to: {
+      receiver: to.receiver.name,
+      mobile: to.receiver.phone,
+      country: to.country,
+      province: to.region,
+      city: to.city,
+      ...(to.district ? { district: to.district } : {}),
+      street: streetLines(to),
+      zip: to.postalCode,
+    },
     lines: order.items.map((it) => ({ sku: it.sku, qty: it.qty })),
   };
 }
@@ -42,7 +56,7 @@ export function handleWms(world: DemoWorld, req: DemoRequest): DemoResponse {
     if (sinceParam === null) return json(400, { error: 'invalid since (epoch milliseconds expected)' });
     since = sinceParam ?? null;
   }
-  const rows: { order: DemoOrder; view: { state: { status: string }; updatedAt: number } }[] = [];
+  const rows: { order: DemoOrder; view: { state: WmsState; updatedAt: number } }[] = [];
   for (const order of world.orders(req.now)) {
     const view = world.wms(order, req.now);
     if (!view || (since !== null && view.updatedAt < since)) continue;

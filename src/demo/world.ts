@@ -1,9 +1,10 @@
 import type { Clock } from '../core/clock.ts';
 import type { CanonicalStatus } from '../core/status.ts';
 import { createRng } from './prng.ts';
+import { changedAddress, createHomeAddress, createOrderAddress, type DemoAddress } from './addresses.ts';
 import { createCustomer, createItems, type DemoCustomer, type DemoItem } from './customers.ts';
-import { DEMO_SYSTEMS, TROUBLE_KINDS, planOrder, type DemoSystem, type OrderPlan, type Patch, type StorefrontSet, type TroubleKind } from './plan.ts';
-import { foldPatches, foldStorefront, type StorefrontState } from './fold.ts';
+import { DEMO_SYSTEMS, TROUBLE_KINDS, planOrder, type DemoSystem, type OrderPlan, type Patch, type StorefrontSet, type TroubleKind, type WmsSet } from './plan.ts';
+import { foldPatches, foldStorefront, foldWms, type StorefrontState, type WmsState } from './fold.ts';
 
 /** Options of the simulation. */
 export interface WorldOptions {
@@ -13,7 +14,7 @@ export interface WorldOptions {
   orders: number;
   /** Simulated minutes per real (clock) second. */
   speed: number;
-  /** Inject trouble (stuck orders, regressions, disagreements, unmapped statuses, outages). */
+  /** Inject trouble (stuck orders, regressions, disagreements, unmapped statuses, price and address trouble, outages). */
   troubles: boolean;
 }
 
@@ -29,9 +30,13 @@ export interface DemoOrder {
   amount: number;
   currency: DemoCustomer['currency'];
   trouble: OrderPlan['trouble'];
+  /** Where the order ships as ordered. */
+  shipTo: DemoAddress;
+  /** Where it ships after the customer changed it (address trouble only); systems show it from their change on. */
+  changedShipTo?: DemoAddress;
   /** Canonical history as planned (what really happens to the parcel). */
   life: { status: CanonicalStatus; at: number }[];
-  planned: { erp: Patch<{ status: string }>[]; wms: Patch<{ status: string }>[]; storefront: Patch<StorefrontSet>[] };
+  planned: { erp: Patch<{ status: string }>[]; wms: Patch<WmsSet>[]; storefront: Patch<StorefrontSet>[] };
 }
 
 /** What one system shows for an order at some instant, with the time it last changed it. */
@@ -56,7 +61,7 @@ const BACKFILL_DAYS = 6;
 const RETENTION_DAYS = 16;
 const TROUBLE_BLOCK = 30;
 
-type Pushed = { erp: Patch<{ status: string }>[]; wms: Patch<{ status: string }>[]; storefront: Patch<StorefrontSet>[] };
+type Pushed = { erp: Patch<{ status: string }>[]; wms: Patch<WmsSet>[]; storefront: Patch<StorefrontSet>[] };
 
 /** The simulated shop: orders as a pure function of seed and index, projected per system at any instant. */
 export class DemoWorld {
@@ -176,8 +181,8 @@ export class DemoWorld {
   }
 
   /** What the WMS shows at `now`: nothing until the paid order reaches the warehouse. */
-  wms(order: DemoOrder, now = this.now()): SystemView<{ status: string }> | undefined {
-    return foldPatches(order.planned.wms, this.pushed.get(order.index)?.wms, now);
+  wms(order: DemoOrder, now = this.now()): SystemView<WmsState> | undefined {
+    return foldWms(order.planned.wms, this.pushed.get(order.index)?.wms, now);
   }
 
   /** What the storefront shows at `now`. */
@@ -221,7 +226,9 @@ export class DemoWorld {
   private customer(index: number): DemoCustomer {
     let c = this.customers.get(index);
     if (!c) {
-      c = createCustomer(index, createRng(this.seed, 'customer', index));
+      const base = createCustomer(index, createRng(this.seed, 'customer', index));
+      // The address has its own stream: adding it left every other customer field as it was.
+      c = { ...base, address: createHomeAddress(createRng(this.seed, 'address', index), base) };
       this.customers.set(index, c);
     }
     return c;
@@ -235,6 +242,10 @@ export class DemoWorld {
     const amount = Math.round(items.reduce((sum, it) => sum + it.qty * it.price, 0) * 100) / 100;
     const plan = planOrder(rng, { trouble: this.troubleOf(index), authorizeFirst: customer.region !== 'CN' && rng.chance(0.25) });
     const createdAt = this.createdAt(index);
+    // Its own stream too, so orders keep their plans; the changed address is drawn for every order, used by address trouble.
+    const shipRng = createRng(this.seed, 'ship', index);
+    const shipTo = createOrderAddress(shipRng, customer);
+    const changed = changedAddress(shipRng, shipTo);
     const toClock = (minutes: number): number => createdAt + Math.round(minutes * this.msPerSimMinute);
     const convert = <S>(list: Patch<S>[]): Patch<S>[] => {
       let last = -Infinity;
@@ -254,10 +265,17 @@ export class DemoWorld {
       amount,
       currency: customer.currency,
       trouble: plan.trouble,
+      shipTo,
+      ...(plan.trouble?.kind === 'address' ? { changedShipTo: changed } : {}),
       life: plan.life.map((e) => ({ status: e.status, at: toClock(e.at) })),
       planned: { erp: convert(plan.erp), wms: convert(plan.wms), storefront: convert(plan.storefront) },
     };
   }
+}
+
+/** The address `order` ships to in a system's view: the changed one once that system has it. */
+export function shipToOf(order: DemoOrder, view: { state: { addressChanged: boolean } }): DemoAddress {
+  return view.state.addressChanged && order.changedShipTo ? order.changedShipTo : order.shipTo;
 }
 
 /** The amount a price-trouble order carries in the ERP: 10 % below what was paid, in cents. */

@@ -2,10 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { ManualClock } from '../../src/core/clock.ts';
+import { differingParts, missingParts } from '../../src/core/address.ts';
+import type { ShippingAddress } from '../../src/core/order.ts';
+import { streetLines } from '../../src/demo/addresses.ts';
 import { startDemoShop, DEMO_ENV, type DemoShop } from '../../src/demo/index.ts';
+import { shownSecond } from '../../src/demo/shopify-json.ts';
+import { shipToOf } from '../../src/demo/world.ts';
 import { sourceSettingsSchema } from '../../src/settings/schema.ts';
 import { readDefaultSettings } from '../../src/settings/store.ts';
-import { call } from './helpers.ts';
+import { createHttpJsonSource } from '../../src/sync/sources/http-json.ts';
+import { createShopifySource } from '../../src/sync/sources/shopify.ts';
+import { call, collect, steppingClock, testDeps } from './helpers.ts';
 
 const START = Date.UTC(2026, 2, 1);
 const erpPage = z.object({ data: z.array(z.object({ order_no: z.string(), state: z.object({ name: z.string() }), modified: z.string() })), page: z.number(), total: z.number() });
@@ -216,4 +223,105 @@ test('pushes show up in later pulls, and planned progress continues after them',
     assert.equal(list.orders.length, 1);
     assert.ok(list.orders[0]?.cancelled_at);
   });
+});
+
+const shippingAddress = z.strictObject({
+  first_name: z.string().min(1), last_name: z.string().min(1), name: z.string().min(1), company: z.null(), phone: z.string().regex(/^\+\d{10,13}$/),
+  address1: z.string().min(1), address2: z.string().min(1).nullable(), city: z.string().min(1), province: z.string().min(1),
+  province_code: z.string().min(1), zip: z.string().regex(/^\d{5,6}$/), country: z.enum(['China', 'United States', 'Spain']), country_code: z.enum(['CN', 'US', 'ES']),
+});
+const shipTo = z.strictObject({
+  receiver: z.string().min(1), mobile: z.string().regex(/^\+\d{10,13}$/), country: z.enum(['CN', 'US', 'ES']), province: z.string().min(1),
+  city: z.string().min(1), district: z.string().min(1).optional(), street: z.string().min(1), zip: z.string().regex(/^\d{5,6}$/),
+});
+
+// Both raw addresses of every order the WMS knows, and the records the demo's own source settings make of them.
+async function addresses(shop: DemoShop, clock: ManualClock) {
+  const sf = shopPage.extend({ orders: z.array(z.object({ name: z.string(), updated_at: z.string(), shipping_address: shippingAddress })) })
+    .parse((await call(`${shop.baseUrl}/shopify/admin/api/2024-10/orders.json?status=any&limit=250`, { headers: shopHeaders(shop) })).body);
+  const wms = z.object({ items: z.array(z.object({ order_ref: z.string(), updated_at: z.number(), ship_to: shipTo })) })
+    .parse((await call(`${shop.baseUrl}/wms/v1/shipments?limit=1000`)).body);
+  const src = steppingClock(clock);
+  const source = (name: string) => {
+    const settings = shop.sources.find((x) => x.name === name);
+    assert.ok(settings);
+    return settings;
+  };
+  const records = async (name: 'wms' | 'storefront'): Promise<Map<string, ShippingAddress | undefined>> => {
+    const deps = testDeps(shop.env, src);
+    const s = name === 'wms' ? createHttpJsonSource(source(name), deps) : createShopifySource(source(name), deps);
+    const pages = await collect(s, null, src);
+    assert.deepEqual(pages.flatMap((p) => p.errors), []);
+    return new Map(pages.flatMap((p) => p.records).map((r) => [r.orderId, r.shipTo]));
+  };
+  return { sf: new Map(sf.orders.map((o) => [o.name.slice(1), o])), wms: new Map(wms.items.map((it) => [it.order_ref, it])), sfRecords: await records('storefront'), wmsRecords: await records('wms') };
+}
+
+test('addresses: the storefront and the WMS serve where each order ships, the same place unless the customer changed it', async () => {
+  await withShop(async (shop, clock) => {
+    const w = shop.world;
+    const got = await addresses(shop, clock);
+    let diverged = 0;
+    let compared = 0;
+    for (const o of w.orders()) {
+      const sfView = w.storefront(o);
+      assert.ok(sfView);
+      const sf = got.sf.get(o.orderId);
+      assert.ok(sf, `the storefront serves ${o.orderId}`);
+      const a = shipToOf(o, sfView);
+      assert.deepEqual(sf.shipping_address, {
+        first_name: a.receiver.firstName, last_name: a.receiver.lastName, name: a.receiver.name, company: null, phone: a.receiver.phone,
+        address1: a.line1, address2: a.line2 ?? null, city: a.city, province: a.region, province_code: sf.shipping_address.province_code,
+        zip: a.postalCode, country: { CN: 'China', US: 'United States', ES: 'Spain' }[a.country], country_code: a.country,
+      });
+      const sfRecord = got.sfRecords.get(o.orderId);
+      assert.ok(sfRecord, `the storefront source reads the address of ${o.orderId}`);
+      assert.deepEqual(missingParts(sfRecord), [], `${o.orderId}: a complete address in the storefront`);
+      const wmsView = w.wms(o);
+      const wms = got.wms.get(o.orderId);
+      assert.equal(wms !== undefined, wmsView !== undefined);
+      if (!wms || !wmsView) continue;
+      const b = shipToOf(o, wmsView);
+      assert.deepEqual(wms.ship_to, {
+        receiver: b.receiver.name, mobile: b.receiver.phone, country: b.country, province: b.region, city: b.city,
+        ...(b.district ? { district: b.district } : {}), street: streetLines(b), zip: b.postalCode,
+      });
+      const wmsRecord = got.wmsRecords.get(o.orderId);
+      assert.ok(wmsRecord, `the WMS source (fields.shipTo) reads the address of ${o.orderId}`);
+      assert.deepEqual(missingParts(wmsRecord), [], `${o.orderId}: a complete address in the WMS`);
+      if (o.customer.region === 'CN') assert.ok(wmsRecord.district, 'the WMS keeps the district of a Chinese address');
+      compared++;
+      // What the address detector compares: nothing differs, except the street of an order whose customer changed it.
+      const differs = differingParts(sfRecord, wmsRecord);
+      if (sfView.state.addressChanged && !wmsView.state.addressChanged) {
+        assert.equal(o.trouble?.kind, 'address');
+        assert.deepEqual(differs, ['street'], `${o.orderId}: ${sfRecord.street} vs ${wmsRecord.street}`);
+        assert.notEqual(sf.shipping_address.address1, o.shipTo.line1, 'the storefront has the new street');
+        assert.equal(wms.ship_to.street, streetLines(o.shipTo), 'the WMS the old one');
+        const change = o.planned.storefront.find((p) => p.set.shipTo === 'changed');
+        assert.ok(change);
+        if (['RECEIVED', 'ALLOCATED', 'PICKING', 'PACKED'].includes(wmsView.state.status)) {
+          // Still in the warehouse: nothing happened in the storefront since the change.
+          assert.equal(Date.parse(sf.updated_at), shownSecond(change.at), "the address change moved the storefront's updated_at");
+          diverged++;
+        } else {
+          assert.equal(o.trouble?.wmsCatchesUp, false, `${o.orderId} shipped to the old street: the WMS never caught up`);
+        }
+      } else {
+        assert.deepEqual(differs, [], `${o.orderId}: storefront and WMS agree`);
+      }
+    }
+    assert.ok(compared > 50, `most orders are in the WMS: ${compared}`);
+    assert.ok(diverged >= 1, 'an address-trouble order is in the warehouse with the old street at the start');
+
+    // Deterministic: another shop on the same seed serves the same addresses.
+    const again = await startDemoShop({ clock, seed: 77, orders: 120, troubles: true });
+    try {
+      const other = await addresses(again, clock);
+      assert.deepEqual([...other.sf].map(([id, o]) => [id, o.shipping_address]), [...got.sf].map(([id, o]) => [id, o.shipping_address]));
+      assert.deepEqual([...other.wms].map(([id, o]) => [id, o.ship_to]), [...got.wms].map(([id, o]) => [id, o.ship_to]));
+    } finally {
+      await again.stop();
+    }
+  }, { troubles: true });
 });

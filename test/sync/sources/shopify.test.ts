@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { ManualClock } from '../../../src/core/clock.ts';
 import { PermanentError, RetryableError, UserError } from '../../../src/core/errors.ts';
 import { startDemoShop, DEMO_ENV, type DemoShop, type DemoShopOptions } from '../../../src/demo/index.ts';
-import { DemoWorld } from '../../../src/demo/world.ts';
+import { DemoWorld, shipToOf } from '../../../src/demo/world.ts';
 import { shopifyOrder } from '../../../src/demo/shopify-json.ts';
 import type { SourceSettings } from '../../../src/settings/schema.ts';
 import { readDefaultSettings } from '../../../src/settings/store.ts';
@@ -55,6 +55,7 @@ test('Link pagination: all orders, ascending, each page commits its max updated_
     assert.ok(o);
     const view = shop.world.storefront(o);
     assert.ok(view);
+    const ship = shipToOf(o, view);
     assert.deepEqual(records.find((r) => r.orderId === o.orderId), {
       orderId: o.orderId,
       rawStatus: view.state.cancelledAt !== null ? 'cancelled' : `${view.state.financial}/${view.state.fulfillment ?? 'unfulfilled'}`,
@@ -63,6 +64,7 @@ test('Link pagination: all orders, ascending, each page commits its max updated_
       currency: 'CNY',
       customer: { id: String(o.customer.shopifyId), name: o.customer.name, phone: o.customer.phone, email: o.customer.email, language: 'zh-CN' },
       items: o.items.map((it) => ({ sku: it.sku, name: it.names.zh, qty: it.qty, price: it.price })),
+      shipTo: { name: ship.receiver.name, phone: ship.receiver.phone, country: ship.country, region: ship.region, city: ship.city, street: [ship.line1, ...(ship.line2 ? [ship.line2] : [])].join(', '), postalCode: ship.postalCode },
     });
   });
 });
