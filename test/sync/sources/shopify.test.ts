@@ -11,6 +11,7 @@ import type { SourceSettings } from '../../../src/settings/schema.ts';
 import { readDefaultSettings } from '../../../src/settings/store.ts';
 import { compileMapping } from '../../../src/sync/normalize.ts';
 import { createShopifySource } from '../../../src/sync/sources/shopify.ts';
+import type { SourcePage } from '../../../src/sync/sources/types.ts';
 import { shopifyRawStatus, shopifyOrderSchema } from '../../../src/sync/sources/shopify-order.ts';
 import { collect, finalCursor, steppingClock, testDeps } from '../../demo/helpers.ts';
 
@@ -180,9 +181,8 @@ test('option errors name the field; a missing token names the variable', () => {
   assert.match(m2, /SHOP_TOKEN/);
 });
 
-test('invalid orders are reported with refs; good ones come through', async () => {
-  const good = { id: 1, name: '#A1', updated_at: '2026-03-01T10:00:00-05:00', financial_status: 'paid', fulfillment_status: null, cancelled_at: null, total_price: '10.00', currency: 'USD' };
-  const orders = [good, { ...good, id: 'abc' }, { ...good, id: 3, updated_at: 'soon' }, { ...good, id: 4, name: null }, { ...good, id: 5, name: '#A5', cancelled_at: '2026-03-01T11:00:00Z' }];
+/** Serves `orders` as one Shopify orders page from a local server and pulls that page once. */
+async function onePage(orders: unknown[]): Promise<SourcePage | undefined> {
   const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ orders })));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
@@ -190,17 +190,24 @@ test('invalid orders are reported with refs; good ones come through', async () =
     const options = { shopUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tokenEnv: 'T', ...FAST };
     const source = createShopifySource({ name: 'shop', kind: 'shopify', enabled: true, mapping: ['shopify'], options }, testDeps({ T: 'tok' }, clock));
     const [page] = await collect(source, null, clock);
-    assert.deepEqual(page?.records.map((r) => [r.orderId, r.rawStatus, r.updatedAt]), [
-      ['A1', 'paid/unfulfilled', Date.parse('2026-03-01T15:00:00Z')],
-      ['A5', 'cancelled', Date.parse('2026-03-01T15:00:00Z')],
-    ]);
-    assert.deepEqual(page?.errors.map((e) => e.ref), ['page 1 #2', 'page 1 #3', 'page 1 #4']);
-    assert.match(page?.errors[0]?.message ?? '', /id/);
-    assert.match(page?.errors[1]?.message ?? '', /unparsable updated_at "soon"/);
-    assert.match(page?.errors[2]?.message ?? '', /missing name/);
+    return page;
   } finally {
     await new Promise((r) => server.close(r));
   }
+}
+
+test('invalid orders are reported with refs; good ones come through', async () => {
+  const good = { id: 1, name: '#A1', updated_at: '2026-03-01T10:00:00-05:00', financial_status: 'paid', fulfillment_status: null, cancelled_at: null, total_price: '10.00', currency: 'USD' };
+  const orders = [good, { ...good, id: 'abc' }, { ...good, id: 3, updated_at: 'soon' }, { ...good, id: 4, name: null }, { ...good, id: 5, name: '#A5', cancelled_at: '2026-03-01T11:00:00Z' }];
+  const page = await onePage(orders);
+  assert.deepEqual(page?.records.map((r) => [r.orderId, r.rawStatus, r.updatedAt]), [
+    ['A1', 'paid/unfulfilled', Date.parse('2026-03-01T15:00:00Z')],
+    ['A5', 'cancelled', Date.parse('2026-03-01T15:00:00Z')],
+  ]);
+  assert.deepEqual(page?.errors.map((e) => e.ref), ['page 1 #2', 'page 1 #3', 'page 1 #4']);
+  assert.match(page?.errors[0]?.message ?? '', /id/);
+  assert.match(page?.errors[1]?.message ?? '', /unparsable updated_at "soon"/);
+  assert.match(page?.errors[2]?.message ?? '', /missing name/);
 });
 
 test('every status combination the demo storefront produces maps with the shopify set', () => {
@@ -250,25 +257,16 @@ test('shipping_address becomes shipTo: two street lines joined, country_code pre
     { ...base, id: 16, name: '#BLANK', shipping_address: { name: ' ', address1: null, address2: '', city: null, zip: '', country_code: null } },
     { ...base, id: 17, name: '#BAD', shipping_address: '221B Baker Street' },
   ];
-  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ orders })));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  try {
-    const clock = new ManualClock();
-    const options = { shopUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tokenEnv: 'T', ...FAST };
-    const source = createShopifySource({ name: 'shop', kind: 'shopify', enabled: true, mapping: ['shopify'], options }, testDeps({ T: 'tok' }, clock));
-    const [page] = await collect(source, null, clock);
-    const byId = new Map(page?.records.map((r) => [r.orderId, r]));
-    assert.deepEqual(byId.get('CN1')?.shipTo, { name: '张三', phone: '+86 138 0000 0000', country: 'CN', region: '浙江省', city: '杭州市', street: '文三路 90 号', postalCode: '310012' });
-    assert.deepEqual(byId.get('GB1')?.shipTo, { name: 'Sherlock Holmes', country: 'GB', city: 'London', street: '221B Baker Street, Flat 2', postalCode: 'NW1 6XE' });
-    assert.deepEqual(byId.get('NA1')?.shipTo, { name: 'Ann', country: 'Canada' });
-    for (const id of ['NULL', 'NONE', 'BLANK']) {
-      assert.ok(byId.has(id), id);
-      assert.ok(!('shipTo' in (byId.get(id) ?? {})), `${id}: no shipTo key`);
-    }
-    assert.deepEqual(page?.errors.map((e) => e.ref), ['page 1 #7']);
-    assert.match(page?.errors[0]?.message ?? '', /invalid order: shipping_address:/);
-    assert.ok(!page?.errors[0]?.message.includes('Baker'), 'the address is not echoed');
-  } finally {
-    await new Promise((r) => server.close(r));
+  const page = await onePage(orders);
+  const byId = new Map(page?.records.map((r) => [r.orderId, r]));
+  assert.deepEqual(byId.get('CN1')?.shipTo, { name: '张三', phone: '+86 138 0000 0000', country: 'CN', region: '浙江省', city: '杭州市', street: '文三路 90 号', postalCode: '310012' });
+  assert.deepEqual(byId.get('GB1')?.shipTo, { name: 'Sherlock Holmes', country: 'GB', city: 'London', street: '221B Baker Street, Flat 2', postalCode: 'NW1 6XE' });
+  assert.deepEqual(byId.get('NA1')?.shipTo, { name: 'Ann', country: 'Canada' });
+  for (const id of ['NULL', 'NONE', 'BLANK']) {
+    assert.ok(byId.has(id), id);
+    assert.ok(!('shipTo' in (byId.get(id) ?? {})), `${id}: no shipTo key`);
   }
+  assert.deepEqual(page?.errors.map((e) => e.ref), ['page 1 #7']);
+  assert.match(page?.errors[0]?.message ?? '', /invalid order: shipping_address:/);
+  assert.ok(!page?.errors[0]?.message.includes('Baker'), 'the address is not echoed');
 });
