@@ -13,7 +13,7 @@ import type { Logger } from './core/logger.ts';
 import type { CustomerChannel } from './core/notify.ts';
 import { formatAddress } from './core/address.ts';
 import { DetectRunner } from './detect/runner.ts';
-import { acceptAddresses, addressesOf, addressToConfirm } from './store/order-addresses.ts';
+import { acceptAddresses, shippingAddressOf } from './store/order-addresses.ts';
 import { createNotifier, type Notifier } from './notify/index.ts';
 import { undeliverableFinding } from './notify/undeliverable-finding.ts';
 import { PermanentError } from './core/errors.ts';
@@ -121,8 +121,7 @@ export function createDomain(deps: DomainDeps): Domain {
   // The full address an address question names (the finding holds masked ones only): the named system's, else the one
   // that counts (most recently changed).
   async function addressToAsk(orderId: string, system: string | undefined): Promise<{ address: string; system: string }> {
-    const all = await addressesOf(store.db, orderId);
-    const chosen = all.find((a) => a.system === system) ?? addressToConfirm(all, effective().authority);
+    const chosen = await shippingAddressOf(store.db, orderId, effective().authority, system);
     if (!chosen) throw new PermanentError('tasks.no_address', `order ${orderId} has no shipping address to confirm`, { orderId });
     return { address: formatAddress(chosen.address), system: chosen.system };
   }

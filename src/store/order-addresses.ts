@@ -32,16 +32,17 @@ CREATE TABLE IF NOT EXISTS address_checks (
  * Orders whose systems hold two different addresses or an incomplete one, kept with every address write (module step
  * `sync.address_doubts`): the address check reads this short list instead of grouping every order's addresses.
  */
+// An order is in doubt when its systems hold two different addresses or an incomplete one (grouped by order_id).
+const IN_DOUBT = `HAVING count(DISTINCT nullif(akey, '')) > 1 OR min(complete) = 0`;
+
 export const ADDRESS_DOUBTS_SQL = `
 CREATE TABLE IF NOT EXISTS address_doubts (order_id TEXT PRIMARY KEY) WITHOUT ROWID;
-INSERT OR IGNORE INTO address_doubts (order_id)
-  SELECT order_id FROM order_addresses GROUP BY order_id HAVING count(DISTINCT nullif(akey, '')) > 1 OR min(complete) = 0;
+INSERT OR IGNORE INTO address_doubts (order_id) SELECT order_id FROM order_addresses GROUP BY order_id ${IN_DOUBT};
 `;
 
 const DOUBTS_CLEAR = 'DELETE FROM address_doubts WHERE order_id IN (SELECT value->>0 FROM jsonb_each(?1))';
 const DOUBTS_ADD = `INSERT OR IGNORE INTO address_doubts (order_id)
-   SELECT order_id FROM order_addresses WHERE order_id IN (SELECT value->>0 FROM jsonb_each(?1))
-   GROUP BY order_id HAVING count(DISTINCT nullif(akey, '')) > 1 OR min(complete) = 0`;
+   SELECT order_id FROM order_addresses WHERE order_id IN (SELECT value->>0 FROM jsonb_each(?1)) GROUP BY order_id ${IN_DOUBT}`;
 
 /** The statements a batch's address rows need: the upsert, then the doubts of those orders recomputed. */
 export function addressWrites(rows: readonly (readonly unknown[])[]): { sql: string; params: SqlValue[] }[] {
@@ -51,7 +52,7 @@ export function addressWrites(rows: readonly (readonly unknown[])[]): { sql: str
 }
 
 /** Upserts `[[orderId, system, address, key, complete, changedAt], …]` (one JSON parameter, like the other batch writes). */
-export const ADDRESS_UPSERT = `INSERT INTO order_addresses (order_id, system, address, akey, complete, changed_at)
+const ADDRESS_UPSERT = `INSERT INTO order_addresses (order_id, system, address, akey, complete, changed_at)
    SELECT value->>0, value->>1, value->2, value->>3, value->>4, value->>5 FROM jsonb_each(?1) WHERE true
    ON CONFLICT(order_id, system) DO UPDATE SET address = excluded.address, complete = excluded.complete,
    changed_at = CASE WHEN akey = excluded.akey THEN changed_at ELSE excluded.changed_at END, akey = excluded.akey`;
@@ -102,6 +103,12 @@ export function addressToConfirm(addresses: readonly StoredAddress[], authority:
   return [...addresses].sort((a, b) => b.changedAt - a.changedAt || ships(b.system) - ships(a.system) || a.system.localeCompare(b.system))[0];
 }
 
+/** The address an order ships to: `system`'s when given and stored, else the one that counts (addressToConfirm). */
+export async function shippingAddressOf(db: Db, orderId: string, authority: Authority, system?: string): Promise<StoredAddress | undefined> {
+  const all = await addressesOf(db, orderId);
+  return all.find((a) => a.system === system) ?? addressToConfirm(all, authority);
+}
+
 /** An order whose addresses could break the address check, with its canonical status. */
 export interface AddressCandidate {
   orderId: string;
@@ -111,8 +118,10 @@ export interface AddressCandidate {
   accepted: boolean;
 }
 
-// The signature of an order's addresses: every system's comparison key, by system.
-const SIGNATURE = `SELECT group_concat(system || '=' || akey, char(31)) FROM (SELECT system, akey FROM order_addresses WHERE order_id = ?1 ORDER BY system)`;
+// The signature of an order's addresses: every system's comparison key, by system. acceptAddresses stores it;
+// addressCandidates compares the current one with it.
+const SIGNATURE_OF = (alias: string): string => `group_concat(${alias}.system || '=' || ${alias}.akey, char(31) ORDER BY ${alias}.system)`;
+const SIGNATURE = `SELECT ${SIGNATURE_OF('a')} FROM order_addresses a WHERE a.order_id = ?1`;
 
 /** Records that `by` vouched for the order's addresses as they stand now; false when the order has none. */
 export async function acceptAddresses(db: Db, orderId: string, by: string, now: number): Promise<boolean> {
@@ -131,7 +140,7 @@ export async function acceptAddresses(db: Db, orderId: string, by: string, now: 
 export async function addressCandidates(db: Db, statuses: readonly string[]): Promise<AddressCandidate[]> {
   const rows = await db.all<{ id: string; status: string; rows: string; signature: string; accepted: string | null }>(
     `SELECT a.order_id AS id, o.status AS status, json_group_array(json_array(a.system, a.address, a.changed_at)) AS rows,
-       group_concat(a.system || '=' || a.akey, char(31)) AS signature, (SELECT akeys FROM address_checks c WHERE c.order_id = a.order_id) AS accepted
+       ${SIGNATURE_OF('a')} AS signature, (SELECT akeys FROM address_checks c WHERE c.order_id = a.order_id) AS accepted
      FROM address_doubts d CROSS JOIN orders o ON o.order_id = d.order_id CROSS JOIN order_addresses a ON a.order_id = d.order_id
      WHERE o.status IN (SELECT value FROM json_each(?1))
      GROUP BY d.order_id`,

@@ -1,6 +1,6 @@
 import { formatAddress } from '../core/address.ts';
 import type { Store } from '../store/index.ts';
-import { addressesOf, addressToConfirm } from '../store/order-addresses.ts';
+import { shippingAddressOf } from '../store/order-addresses.ts';
 import type { Authority } from '../sync/canonical.ts';
 import type { TaskOrders } from './ports.ts';
 
@@ -16,7 +16,7 @@ export function createStoreTaskOrders(store: Store, authority: () => Authority =
       const o = await store.queries.order(orderId);
       if (!o) return undefined;
       const customer = o.customerId ? await store.db.get<{ phone: string | null }>('SELECT phone FROM customers WHERE customer_id = ?', [o.customerId]) : undefined;
-      const shipTo = addressToConfirm(await addressesOf(store.db, orderId), authority());
+      const shipTo = await shippingAddressOf(store.db, orderId, authority());
       return {
         amount: o.amount,
         currency: o.currency,
