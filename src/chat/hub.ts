@@ -218,8 +218,9 @@ export class ChatHub<S> {
 
   private async updateOne(ref: PostedRef, card: Card): Promise<void> {
     const adapter = this.adapter(ref.platform);
-    await this.queues.enqueue(ref.platform, ref.channelId, adapter.limits, () => adapter.update(ref, card));
-    await this.deps.posted.touch(ref, this.deps.clock.now());
+    const fresh = await this.queues.enqueue(ref.platform, ref.channelId, adapter.limits, () => adapter.update(ref, card));
+    if (fresh && fresh.messageId !== ref.messageId) await this.deps.posted.replace(ref, fresh, this.deps.clock.now());
+    else await this.deps.posted.touch(ref, this.deps.clock.now());
   }
 
   private adapter(platform: string): ChatAdapter {

@@ -89,6 +89,10 @@ export interface ChatAdapter {
   stop(): Promise<void>;
   /** Posts to a channel; resolves with the posted message's reference. */
   post(channelId: string, content: Outbound): Promise<PostedRef>;
-  /** Replaces a posted card in place. */
-  update(ref: PostedRef, content: Card): Promise<void>;
+  /**
+   * Replaces a posted card in place. When the platform cannot (a message too old to edit, recalled or deleted, a
+   * spent update code), the adapter posts a fresh copy instead and resolves with its reference, so the hub
+   * remembers the new copy in place of the old one.
+   */
+  update(ref: PostedRef, content: Card): Promise<PostedRef | void>;
 }

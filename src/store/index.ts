@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { AdapterStateRepo } from './adapter-state.ts';
 import { Db } from './db.ts';
 import { FindingsRepo } from './findings.ts';
 import { migrate } from './migrations.ts';
@@ -20,6 +21,8 @@ export class Store {
   readonly posted: PostedCardsRepo;
   /** Sources switched to their fallback (SyncEngine.switchToFallback). */
   readonly switches: SourceSwitchesRepo;
+  /** Chat adapters' durable state (response codes, reply codes). */
+  readonly adapterState: AdapterStateRepo;
 
   private constructor(readonly db: Db) {
     this.runs = new RunsRepo(db);
@@ -27,6 +30,7 @@ export class Store {
     this.queries = new OrderQueries(db);
     this.posted = new PostedCardsRepo(db);
     this.switches = new SourceSwitchesRepo(db);
+    this.adapterState = new AdapterStateRepo(db);
   }
 
   /** Opens the database file (creating its folder) and applies pending migrations. */

@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { ADAPTER_STATE_SQL } from './adapter-state.ts';
 import { ALERTS_SQL } from './alerts-schema.ts';
 import { CONVERSATIONS_SQL } from './conversations-schema.ts';
 import { NOTIFY_SQL } from './notify-schema.ts';
@@ -26,6 +27,7 @@ export const MODULE_MIGRATIONS: readonly ModuleMigration[] = [
   { name: 'tasks.notes', sql: TASK_NOTES_SQL },
   { name: 'sync.order_addresses', sql: ORDER_ADDRESSES_SQL },
   { name: 'sync.address_doubts', sql: ADDRESS_DOUBTS_SQL },
+  { name: 'chat.adapter_state', sql: ADAPTER_STATE_SQL },
 ];
 
 /** Applies the module steps not yet recorded; returns their names. */

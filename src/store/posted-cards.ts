@@ -54,6 +54,14 @@ export class PostedCardsRepo {
     await this.db.run('UPDATE posted_cards SET updated_at = ? WHERE platform = ? AND channel_id = ? AND message_id = ?', [now, ref.platform, ref.channelId, ref.messageId]);
   }
 
+  /** Puts `fresh` in the place of `old` (same card key and language): the platform made us post a new copy. */
+  async replace(old: PostedRef, fresh: PostedRef, now: number): Promise<void> {
+    await this.db.run(
+      'UPDATE posted_cards SET platform = ?, channel_id = ?, message_id = ?, updated_at = ? WHERE platform = ? AND channel_id = ? AND message_id = ?',
+      [fresh.platform, fresh.channelId, fresh.messageId, now, old.platform, old.channelId, old.messageId],
+    );
+  }
+
   /** Claims an inbound delivery key; false when it was already seen (a platform retry). */
   async claimInbound(scope: string, key: string, now: number): Promise<boolean> {
     const res = await this.db.run('INSERT OR IGNORE INTO inbound_keys (scope, key, at) VALUES (?, ?, ?)', [scope, key, now]);
