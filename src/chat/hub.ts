@@ -32,7 +32,8 @@ export interface Person {
 }
 
 function build(card: Card | CardFactory, language: string): Card {
-  return typeof card === 'function' ? card(getT(language, 'cards')) : card;
+  const built = typeof card === 'function' ? card(getT(language, 'cards')) : card;
+  return built.language ? built : { ...built, language };
 }
 
 /**

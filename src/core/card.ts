@@ -36,6 +36,8 @@ export interface Card {
   header?: { title: string; severity?: Severity };
   elements: CardElement[];
   fallbackText: string;
+  /** The language the card was built in (the hub sets it), for the few words a renderer adds itself. */
+  language?: string;
 }
 
 /** Fluent builder for cards; every method returns the builder. */
