@@ -11,7 +11,7 @@ export type ContractPerson = 'alice' | 'bob';
 
 /** One request the driver made to the adapter, and how to send it again byte for byte (a platform retry). */
 export interface ContractDelivery {
-  /** HTTP status of the answer (200 for transports without one, e.g. a chat message). */
+  /** HTTP status of the answer (2xx accepted; 200 for transports without one, e.g. a chat message). */
   status: number;
   /** Resends the very same delivery (same ids, same body, fresh signature only where the platform re-signs retries). */
   replay(): Promise<ContractDelivery>;

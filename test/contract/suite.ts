@@ -76,7 +76,7 @@ async function waitFor<T>(what: string, probe: () => T | undefined, ms = 5000): 
 
 async function postedCard(driver: ContractDriver, target: string): Promise<PostedRef> {
   const d = await driver.command('alice', `/ping ${target}`);
-  assert.equal(d.status, 200, 'the command delivery is accepted');
+  assert.ok(d.status >= 200 && d.status < 300, `the command delivery is accepted (got ${d.status})`);
   const m = await waitFor(`a card for ${target}`, () => driver.messages().find((x) => x.text.includes(target)));
   assert.equal(m.versions, 1);
   return m.ref;
@@ -96,7 +96,7 @@ export function runContractSuite(platform: string, factory: ContractDriverFactor
     const { driver, services } = await setup(t, factory);
     const ref = await postedCard(driver, 'A102');
     const d = await driver.click('alice', ref, CONTRACT_ACK);
-    assert.equal(d.status, 200);
+    assert.ok(d.status >= 200 && d.status < 300, `the click is accepted (got ${d.status})`);
     const alice = driver.userId('alice');
     const changed = await waitFor('the card to change', () => driver.messages().find((m) => m.ref.messageId === ref.messageId && m.versions > 1));
     assert.match(changed.text, new RegExp(`handled by ${alice}`));
@@ -110,7 +110,7 @@ export function runContractSuite(platform: string, factory: ContractDriverFactor
     const { driver, services } = await setup(t, factory);
     const ref = await postedCard(driver, 'A103');
     const d = await driver.click('bob', ref, CONTRACT_ACK);
-    assert.equal(d.status, 200);
+    assert.ok(d.status >= 200 && d.status < 300, `the click is acknowledged (got ${d.status})`);
     await driver.settle();
     await waitFor('a notice to bob', () => (driver.notices('bob').length > 0 ? true : undefined));
     assert.match(driver.notices('bob').join('\n'), /viewer/i);

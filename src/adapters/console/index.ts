@@ -107,6 +107,7 @@ export function createConsoleAdapter(opts: ConsoleAdapterOptions): ConsoleAdapte
       dispatch(toConsoleEvent(body, actor), user);
       return 'accepted';
     },
+    seenClick: (clickId) => seen.has(`click:${clickId}`),
     submitAction(body, user) {
       if (!handler) return 'not_started';
       if (!firstTime(`click:${body.clickId}`)) return 'duplicate';

@@ -23,6 +23,8 @@ export interface ConsoleRouteDeps {
   submitCommand(body: CommandBody, user: ConsoleUser): 'accepted' | 'duplicate' | 'not_started';
   /** Takes a checked click on a button the card really has. */
   submitAction(body: ActionBody, user: ConsoleUser): 'accepted' | 'duplicate' | 'not_started';
+  /** True when this click id was already taken (a resubmit after the card changed is still a duplicate, not a 400). */
+  seenClick(clickId: string): boolean;
 }
 
 const PAGE_DIR = new URL('./page/', import.meta.url);
@@ -135,6 +137,7 @@ export function registerConsoleRoutes(server: HttpServer, deps: ConsoleRouteDeps
     const body = parseConsoleBody(await readBody(req, MAX_BODY_BYTES), actionBodySchema);
     const user = requireUser(deps, body.user);
     requireChannel(deps, body.channel, user);
+    if (deps.seenClick(body.clickId)) return answer(res, 'duplicate');
     const msg = deps.room.find(body.messageId, user.id);
     if (!msg || msg.channelId !== body.channel) throw new HttpError(400, 'unknown_message', `no message ${body.messageId} in ${body.channel}`);
     // Only buttons the card really shows can be clicked: a forged action id or value is refused.

@@ -1,0 +1,4 @@
+import { createSlackContractDriver } from './slack-driver.ts';
+import { runContractSuite } from './suite.ts';
+
+runContractSuite('slack', createSlackContractDriver);
