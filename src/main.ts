@@ -163,6 +163,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const hub = new ChatHub<BotServices>({
     settings: effectiveSettings,
     posted: store.posted,
+    pending: store.pendingCards,
     commands: COMMANDS,
     actions: ACTIONS,
     services: domain.services,

@@ -3,10 +3,11 @@ import type { Card } from '../core/card.ts';
 import type { ActionEvent, ChatAdapter, CommandEvent, InboundEvent, Outbound, Place, PostedRef, Responder } from '../core/chat.ts';
 import type { Clock } from '../core/clock.ts';
 import { hasRole, type ActionDefinition, type CardFactory, type CommandDefinition, type CommandInfo, type Role } from '../core/command.ts';
-import { describeError, OrderOpsError, UserError } from '../core/errors.ts';
+import { describeError, OrderOpsError, RetryableError, UserError } from '../core/errors.ts';
 import { getT, resolveLanguage, type Language } from '../core/i18n.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Settings } from '../settings/schema.ts';
+import type { PendingCardsRepo } from '../store/pending-cards.ts';
 import type { PostedCardsRepo } from '../store/posted-cards.ts';
 import { parseArgs, splitWords, suggest, usageOf } from './args.ts';
 import { SendQueues } from './send-queue.ts';
@@ -22,6 +23,25 @@ export interface ChatHubDeps<S> {
   log: Logger;
   /** Appends every command and click to the audit log (after dedupe, before any permission check). */
   audit?: (event: CommandEvent | ActionEvent) => Promise<unknown>;
+  /** Where cards wait while their platform is down (without it, such a post fails as before). */
+  pending?: PendingCardsRepo;
+}
+
+/** The message id a card waiting for its platform stands under, in what publish() returns. */
+export const PENDING_MESSAGE_PREFIX = 'pending:';
+
+// A platform that is down gets its cards retried after 5 s, 10 s, 20 s … at most every 5 minutes.
+const PENDING_BASE_MS = 5000;
+const PENDING_MAX_MS = 5 * 60_000;
+const PENDING_SWEEP_MS = 5000;
+
+function pendingDelay(attempts: number): number {
+  return Math.min(PENDING_MAX_MS, PENDING_BASE_MS * 2 ** attempts);
+}
+
+function placeOf(target: string): Place {
+  const sep = target.indexOf(':');
+  return { platform: target.slice(0, sep), channelId: target.slice(sep + 1) };
 }
 
 /** Who is acting: role, language and display name, from settings (and the platform's locale). */
@@ -45,6 +65,8 @@ export class ChatHub<S> {
   private readonly queues: SendQueues;
   private readonly commandsByName: Map<string, CommandDefinition<S>>;
   private readonly actionsById: Map<string, ActionDefinition<S>>;
+  private sweeper: NodeJS.Timeout | undefined;
+  private sweeping: Promise<number> | undefined;
 
   constructor(private readonly deps: ChatHubDeps<S>) {
     this.queues = new SendQueues(deps.clock);
@@ -65,10 +87,18 @@ export class ChatHub<S> {
   /** Starts every adapter with the hub as its inbound handler. */
   async start(): Promise<void> {
     for (const a of this.adapters.values()) await a.start((event, respond) => this.handle(event, respond));
+    if (this.deps.pending && !this.sweeper) {
+      // Cards kept from before a restart go out as soon as their platform answers again.
+      this.sweeper = setInterval(() => void this.flushPending().catch((err: unknown) => this.deps.log.error({ err: describeError(err) }, 'delivering waiting cards failed')), PENDING_SWEEP_MS);
+      this.sweeper.unref();
+    }
   }
 
   /** Stops every adapter. */
   async stop(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    await this.sweeping;
     for (const a of this.adapters.values()) await a.stop();
   }
 
@@ -186,23 +216,80 @@ export class ChatHub<S> {
     return this.queues.enqueue(place.platform, place.channelId, adapter.limits, () => adapter.post(place.channelId, content));
   }
 
-  /** Posts a card and remembers the copy under `cardKey`. */
-  async postTracked(place: Place, cardKey: string, card: Card | CardFactory, language: string): Promise<PostedRef> {
-    const ref = await this.post(place, build(card, language));
-    await this.deps.posted.remember(cardKey, ref, language, this.deps.clock.now());
-    return ref;
+  /** The language of the cards the bot posts on its own in a channel (the channel's setting, else the settings' one). */
+  channelLanguage(place: Place): Language {
+    const s = this.deps.settings();
+    return s.chat.channels[`${place.platform}:${place.channelId}`]?.language ?? s.language;
   }
 
-  /** Posts a card to every channel the settings route `kind` to (e.g. alerts → console:ops, slack:C1). */
+  /**
+   * Posts a card and remembers the copy under `cardKey`. When the platform is down or rate-limited past the
+   * adapter's own retries, the card is kept in SQLite and delivered when it recovers (the reference returned then
+   * has a `pending:` message id), and the channel's secondary, if it has one, gets a copy meanwhile.
+   */
+  async postTracked(place: Place, cardKey: string, card: Card | CardFactory, language: string): Promise<PostedRef> {
+    return this.deliver(place, cardKey, card, language, true);
+  }
+
+  private async deliver(place: Place, cardKey: string, card: Card | CardFactory, language: string, withSecondary: boolean): Promise<PostedRef> {
+    const built = build(card, language);
+    try {
+      const ref = await this.post(place, built);
+      await this.deps.posted.remember(cardKey, ref, language, this.deps.clock.now());
+      return ref;
+    } catch (err) {
+      const pending = this.deps.pending;
+      if (!pending || !(err instanceof RetryableError)) throw err;
+      const now = this.deps.clock.now();
+      const id = await pending.add({ cardKey, platform: place.platform, channelId: place.channelId, language, card: built, error: describeError(err) }, now, now + pendingDelay(0));
+      this.deps.log.warn({ platform: place.platform, channel: place.channelId, cardKey, err: describeError(err) }, 'platform unavailable; card kept for delivery when it recovers');
+      const secondary = this.deps.settings().chat.channels[`${place.platform}:${place.channelId}`]?.secondary;
+      if (withSecondary && secondary && this.adapters.has(placeOf(secondary).platform)) {
+        const to = placeOf(secondary);
+        await this.deliver(to, cardKey, card, this.channelLanguage(to), false).catch((e: unknown) => this.deps.log.error({ secondary, cardKey, err: describeError(e) }, 'posting to the secondary channel failed'));
+      }
+      return { platform: place.platform, channelId: place.channelId, messageId: `${PENDING_MESSAGE_PREFIX}${id}` };
+    }
+  }
+
+  /** Posts the waiting cards that are due; resolves with how many went out. */
+  flushPending(): Promise<number> {
+    this.sweeping ??= this.sweep().finally(() => (this.sweeping = undefined));
+    return this.sweeping;
+  }
+
+  private async sweep(): Promise<number> {
+    const pending = this.deps.pending;
+    if (!pending) return 0;
+    let sent = 0;
+    for (const row of await pending.due(this.deps.clock.now())) {
+      const place = { platform: row.platform, channelId: row.channelId };
+      try {
+        const ref = await this.post(place, row.card);
+        await this.deps.posted.remember(row.cardKey, ref, row.language, this.deps.clock.now());
+        await pending.remove(row.id);
+        sent++;
+      } catch (err) {
+        if (err instanceof RetryableError || (err instanceof OrderOpsError && err.code === 'chat.no_adapter')) {
+          await pending.retryLater(row.id, describeError(err), this.deps.clock.now() + pendingDelay(row.attempts + 1));
+        } else {
+          this.deps.log.error({ platform: row.platform, channel: row.channelId, cardKey: row.cardKey, err: describeError(err) }, 'a waiting card was refused; dropped');
+          await pending.remove(row.id);
+        }
+      }
+    }
+    return sent;
+  }
+
+  /** Posts a card to every channel the settings route `kind` to (e.g. alerts → console:ops, slack:C1), each in its channel's language. */
   async publish(kind: string, cardKey: string, card: Card | CardFactory): Promise<PostedRef[]> {
     const targets = this.deps.settings().chat.routes[kind] ?? [];
     const refs: PostedRef[] = [];
     for (const target of targets) {
-      const sep = target.indexOf(':');
-      const place = { platform: target.slice(0, sep), channelId: target.slice(sep + 1) };
+      const place = placeOf(target);
       if (!this.adapters.has(place.platform)) continue;
       try {
-        refs.push(await this.postTracked(place, cardKey, card, this.deps.settings().language));
+        refs.push(await this.postTracked(place, cardKey, card, this.channelLanguage(place)));
       } catch (err) {
         this.deps.log.error({ target, err: describeError(err) }, 'publishing a card failed');
       }
@@ -212,6 +299,8 @@ export class ChatHub<S> {
 
   /** Replaces every posted copy of `cardKey`, each in the language it was posted in. */
   async updateCard(cardKey: string, card: Card | CardFactory): Promise<void> {
+    // A copy still waiting for its platform goes out in the newest state.
+    for (const row of (await this.deps.pending?.ofKey(cardKey)) ?? []) await this.deps.pending?.replaceCard(row.id, build(card, row.language));
     const copies = await this.deps.posted.copies(cardKey);
     const results = await Promise.allSettled(copies.filter((c) => this.adapters.has(c.platform)).map((c) => this.updateOne(c, build(card, c.language))));
     for (const r of results) if (r.status === 'rejected') this.deps.log.error({ cardKey, err: describeError(r.reason) }, 'updating a card copy failed');

@@ -83,8 +83,18 @@ export const settingsSchema = z
           .default({}),
         /** Which channels each kind of card goes to: kind → [`platform:channelId`]. */
         routes: z.record(z.string(), z.array(z.string().regex(/^[a-z]+:.+$/, 'channels are platform:channelId'))).default({}),
+        /**
+         * Per channel (`platform:channelId`): the language of the cards the bot posts there on its own, and a
+         * secondary channel that gets them while this one's platform is down or rate-limited.
+         */
+        channels: z
+          .record(
+            z.string().regex(/^[a-z]+:.+$/, 'keys are platform:channelId'),
+            z.object({ language: z.enum(SUPPORTED_LANGUAGES).optional(), secondary: z.string().regex(/^[a-z]+:.+$/, 'secondary is platform:channelId').optional() }),
+          )
+          .default({}),
       })
-      .default({ defaultRole: 'viewer', users: {}, routes: {} }),
+      .default({ defaultRole: 'viewer', users: {}, routes: {}, channels: {} }),
     /** How long an order may stay in a canonical status before it counts as stuck, in hours. */
     dwellHours: z.partialRecord(z.enum(CANONICAL_STATUSES), z.number().positive()).default({}),
     detect: z

@@ -5,6 +5,7 @@ import { Db } from './db.ts';
 import { FindingsRepo } from './findings.ts';
 import { migrate } from './migrations.ts';
 import { migrateModules } from './modules.ts';
+import { PendingCardsRepo } from './pending-cards.ts';
 import { PostedCardsRepo } from './posted-cards.ts';
 import { OrderQueries } from './queries.ts';
 import { RunsRepo } from './runs.ts';
@@ -23,6 +24,8 @@ export class Store {
   readonly switches: SourceSwitchesRepo;
   /** Chat adapters' durable state (response codes, reply codes). */
   readonly adapterState: AdapterStateRepo;
+  /** Cards waiting for a platform that is down. */
+  readonly pendingCards: PendingCardsRepo;
 
   private constructor(readonly db: Db) {
     this.runs = new RunsRepo(db);
@@ -31,6 +34,7 @@ export class Store {
     this.posted = new PostedCardsRepo(db);
     this.switches = new SourceSwitchesRepo(db);
     this.adapterState = new AdapterStateRepo(db);
+    this.pendingCards = new PendingCardsRepo(db);
   }
 
   /** Opens the database file (creating its folder) and applies pending migrations. */

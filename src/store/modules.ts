@@ -4,6 +4,7 @@ import { ALERTS_SQL } from './alerts-schema.ts';
 import { CONVERSATIONS_SQL } from './conversations-schema.ts';
 import { NOTIFY_SQL } from './notify-schema.ts';
 import { ADDRESS_DOUBTS_SQL, ORDER_ADDRESSES_SQL } from './order-addresses.ts';
+import { PENDING_CARDS_SQL } from './pending-cards.ts';
 import { POSTED_CARDS_SQL } from './posted-cards.ts';
 import { SOURCE_SWITCHES_SQL } from './source-switches.ts';
 import { TASK_NOTES_SQL } from './task-notes-schema.ts';
@@ -28,6 +29,7 @@ export const MODULE_MIGRATIONS: readonly ModuleMigration[] = [
   { name: 'sync.order_addresses', sql: ORDER_ADDRESSES_SQL },
   { name: 'sync.address_doubts', sql: ADDRESS_DOUBTS_SQL },
   { name: 'chat.adapter_state', sql: ADAPTER_STATE_SQL },
+  { name: 'chat.pending_cards', sql: PENDING_CARDS_SQL },
 ];
 
 /** Applies the module steps not yet recorded; returns their names. */

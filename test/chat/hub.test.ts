@@ -43,6 +43,7 @@ async function setup(t: import('node:test').TestContext) {
       defaultRole: 'viewer',
       users: { 'a:alice': { role: 'agent', language: 'zh-CN' }, 'b:bob': { role: 'admin', language: 'es' } },
       routes: { alerts: ['a:ops', 'b:ops', 'zz:nowhere'] },
+      channels: {},
     },
   });
   const services: Svc = { clicks: [] };

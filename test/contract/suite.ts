@@ -54,6 +54,7 @@ async function setup(t: TestContext, factory: ContractDriverFactory): Promise<{ 
       defaultRole: 'viewer',
       users: { [`${driver.platform}:${driver.userId('alice')}`]: { role: 'agent' }, [`${driver.platform}:${driver.userId('bob')}`]: { role: 'viewer' } },
       routes: {},
+      channels: {},
     },
   });
   const services: Svc = { clicks: [] };

@@ -103,7 +103,7 @@ export async function makeTaskWorld(t: TestContext, patch: Partial<Settings['tas
   const settings: Settings = {
     ...base,
     language: 'en',
-    chat: { defaultRole: 'viewer', users: USERS, routes: { tasks: ['a:ops', 'b:ops'] } },
+    chat: { defaultRole: 'viewer', users: USERS, routes: { tasks: ['a:ops', 'b:ops'] }, channels: {} },
     tasks: { ...base.tasks, onDuty: ['a:wang'], adminChannel: 'b:admins', ...patch },
   };
   const audit = new AuditLog(store.db, clock);
