@@ -27,3 +27,11 @@ test('src/core, commands/ and cards/ import no platform SDK and nothing under sr
   }
   assert.deepEqual(offenders, []);
 });
+
+test('no test reads outside the repository (a clone has no ../shared)', () => {
+  const offenders = files(join(ROOT, 'test'))
+    .filter((f) => /(\.\.\/)+shared\/|\/work\/shared/.test(readFileSync(f, 'utf8')))
+    .map((f) => relative(ROOT, f))
+    .filter((f) => f !== 'test/core/boundary.test.ts');
+  assert.deepEqual(offenders, []);
+});

@@ -8,7 +8,7 @@ import { HttpServer } from '../../src/http/server.ts';
 import { signCallbackUrl, startFakeWeChatApi } from '../fakes/wechat-api.ts';
 
 const TOKEN = 'callback-token-42';
-const FIXTURES = new URL('../../../shared/fixtures/platform-payloads/', import.meta.url);
+const FIXTURES = new URL('../fixtures/platform-payloads/', import.meta.url);
 const fixture = (name: string): string => readFileSync(new URL(name, FIXTURES), 'utf8');
 
 async function setup(t: TestContext, over: Partial<WeChatCallbackOptions> = {}) {

@@ -5,7 +5,7 @@ import { encodeActionId } from '../../../src/adapters/slack/action-id.ts';
 import type { ActionEvent, CommandEvent } from '../../../src/core/chat.ts';
 import { startSlackHarness } from '../../fakes/slack-harness.ts';
 
-const FIXTURES = new URL('../../../../shared/fixtures/platform-payloads/', import.meta.url);
+const FIXTURES = new URL('../../fixtures/platform-payloads/', import.meta.url);
 const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as Record<string, unknown>;
 
 test('/order A1 and /orderops order A1 both become the command "order" with args [A1]', async (t) => {

@@ -10,7 +10,7 @@ import { createSilentLogger } from '../../../src/core/logger.ts';
 import { FakeSlackApi } from '../../fakes/slack-api.ts';
 import { SkippingClock } from '../../fakes/slack-clock.ts';
 
-const FIXTURES = new URL('../../../../shared/fixtures/platform-payloads/', import.meta.url);
+const FIXTURES = new URL('../../fixtures/platform-payloads/', import.meta.url);
 
 async function setup(t: import('node:test').TestContext, appToken?: string) {
   const fake = await FakeSlackApi.start();

@@ -12,7 +12,7 @@ import { captureLog } from './log-capture.ts';
 const APP_ID = 'wx1234567890abcdef';
 const SECRET = 'app-secret-0123456789abcdef';
 const OPENID = 'oia2TjuEGTNoeX76QEjQNrcURxG8';
-const FIXTURE = new URL('../../../../shared/fixtures/platform-payloads/wechat-template-send-request.json', import.meta.url);
+const FIXTURE = new URL('../../fixtures/platform-payloads/wechat-template-send-request.json', import.meta.url);
 
 const FAKE_TEMPLATES: FakeTemplate[] = [
   { id: 'TPL_SHIPPED', fields: { character_string1: 'character_string', thing2: 'thing', phrase3: 'phrase', time4: 'time' } },

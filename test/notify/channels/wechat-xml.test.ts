@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseWeChatXml, WeChatXmlError } from '../../../src/notify/channels/wechat-xml.ts';
 
-const FIXTURES = new URL('../../../../shared/fixtures/platform-payloads/', import.meta.url);
+const FIXTURES = new URL('../../fixtures/platform-payloads/', import.meta.url);
 
 test('parses the official TEMPLATESENDJOBFINISH fixture', () => {
   const xml = readFileSync(new URL('wechat-templatesendjobfinish-failed-system.xml', FIXTURES), 'utf8');
