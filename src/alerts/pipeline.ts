@@ -17,6 +17,7 @@ import { Inhibitor } from './inhibit.ts';
 import { groupKeyOf } from './labels.ts';
 import { AlertRepo, type AlertRow, type GroupRow } from './repo.ts';
 import { activeSilences } from './silences.ts';
+import { routeKey, routeTargets } from '../chat/routes.ts';
 import { ALERT_ROUTE, type AlertChanges, type AlertPublisher, type AlertSink } from './types.ts';
 
 /** What the pipeline needs. */
@@ -195,14 +196,15 @@ export class AlertPipeline implements AlertSink {
     }
     // A new card: the group's first, after a silence ended, after a digest-only hour, or a repeat.
     const hour = hourOf(now);
-    const channels = s.chat.routes[ALERT_ROUTE] ?? [];
+    const route = routeKey(ALERT_ROUTE, snap.view.kind);
+    const channels = routeTargets(s.chat.routes, route);
     if (await this.budget.exhausted(channels, hour, s.alerts.noiseBudgetPerHour)) {
       digest.push({ groupKey: g.groupKey, labels: JSON.stringify({ kind: snap.view.kind, source: snap.view.source, shop: snap.view.shop }), active: snap.view.active });
       const state = g.cardState === 'firing' ? 'firing' : 'digest';
       await this.repo.saveFlush({ ...next, cardKey: g.cardKey, cardState: state, notifiedAt: now, postedAt: state === 'firing' ? now : g.postedAt });
       return;
     }
-    const refs = await this.deps.publisher.publish(ALERT_ROUTE, cardKey, factory(snap.view));
+    const refs = await this.deps.publisher.publish(route, cardKey, factory(snap.view));
     await this.budget.count(refs, hour);
     if (refs.length === 0) {
       // No channel took it (no route, no adapter): try again at the next interval.

@@ -10,6 +10,7 @@ import type { Settings } from '../settings/schema.ts';
 import type { PendingCardsRepo } from '../store/pending-cards.ts';
 import type { PostedCardsRepo } from '../store/posted-cards.ts';
 import { parseArgs, splitWords, suggest, usageOf } from './args.ts';
+import { routeTargets } from './routes.ts';
 import { SendQueues } from './send-queue.ts';
 
 /** What the hub needs. */
@@ -281,9 +282,12 @@ export class ChatHub<S> {
     return sent;
   }
 
-  /** Posts a card to every channel the settings route `kind` to (e.g. alerts → console:ops, slack:C1), each in its channel's language. */
+  /**
+   * Posts a card to every channel the settings route `kind` to (e.g. alerts → console:ops, slack:C1; `alerts.price`
+   * falls back to `alerts`), each in its channel's language.
+   */
   async publish(kind: string, cardKey: string, card: Card | CardFactory): Promise<PostedRef[]> {
-    const targets = this.deps.settings().chat.routes[kind] ?? [];
+    const targets = routeTargets(this.deps.settings().chat.routes, kind);
     const refs: PostedRef[] = [];
     for (const target of targets) {
       const place = placeOf(target);

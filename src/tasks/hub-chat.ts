@@ -3,6 +3,7 @@ import type { Card } from '../core/card.ts';
 import type { Place, PostedRef } from '../core/chat.ts';
 import type { CardFactory } from '../core/command.ts';
 import { OrderOpsError } from '../core/errors.ts';
+import { routeKey } from '../chat/routes.ts';
 import type { TaskChat } from './ports.ts';
 
 /** The hub methods TaskChat needs (ChatHub has them). */
@@ -29,7 +30,7 @@ function split(hub: TaskChatHub, target: string): { platform: string; id: string
 export function createHubTaskChat(hub: () => TaskChatHub, opts: { route?: string; language: () => string }): TaskChat {
   const route = opts.route ?? 'tasks';
   return {
-    publish: async (cardKey, card) => void (await hub().publish(route, cardKey, card)),
+    publish: async (cardKey, card, kind) => void (await hub().publish(routeKey(route, kind), cardKey, card)),
     update: (cardKey, card) => hub().updateCard(cardKey, card),
     notifyPerson: async (person, cardKey, card) => {
       const { platform, id } = split(hub(), person);

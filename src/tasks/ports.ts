@@ -5,8 +5,8 @@ import type { TaskOrderInfo } from './types.ts';
 
 /** Where task cards go: post, update every copy, notify a person or a channel. */
 export interface TaskChat {
-  /** Posts a new task card to the channels settings route `tasks` to, tracked under `cardKey`. */
-  publish(cardKey: string, card: CardFactory): Promise<void>;
+  /** Posts a new task card, tracked under `cardKey`, to the channels routed for tasks of `kind` (`tasks.<kind>`, else `tasks`). */
+  publish(cardKey: string, card: CardFactory, kind?: string): Promise<void>;
   /** Replaces every posted copy of `cardKey` (every platform, each in its own language). */
   update(cardKey: string, card: CardFactory): Promise<void>;
   /** Sends the card to one person (`platform:userId`) directly (DM or the platform's nearest thing), tracked under `cardKey`. */

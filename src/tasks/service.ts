@@ -54,7 +54,7 @@ export class TaskService {
     );
     if (created) {
       try {
-        await this.core.deps.chat.publish(taskCardKey(task.id), await this.core.cardFactory(task));
+        await this.core.deps.chat.publish(taskCardKey(task.id), await this.core.cardFactory(task), task.kind);
       } catch (err) {
         this.core.deps.log.error({ task: task.id, err: describeError(err) }, 'posting a task card failed');
       }

@@ -1,5 +1,6 @@
 // Alert test fixtures: a publisher that behaves like the hub (copies per card key, updates in place),
 // a real pipeline on a temp SQLite store with a ManualClock, and alert inputs.
+import { routeTargets } from '../../src/chat/routes.ts';
 import type { TestContext } from 'node:test';
 import { AlertPipeline } from '../../src/alerts/pipeline.ts';
 import type { AlertInput, AlertPublisher } from '../../src/alerts/types.ts';
@@ -43,7 +44,7 @@ export class FakePublisher implements AlertPublisher {
 
   async publish(kind: string, cardKey: string, card: CardFactory): Promise<PostedRef[]> {
     const refs: PostedRef[] = [];
-    for (const target of this.settings().chat.routes[kind] ?? []) {
+    for (const target of routeTargets(this.settings().chat.routes, kind)) {
       const [platform = '', channelId = ''] = target.split(':');
       const ref = { platform, channelId, messageId: `m${++this.seq}` };
       this.messages.push({ ref, cardKey, card: card(getT(this.lang, 'cards')), versions: 1 });

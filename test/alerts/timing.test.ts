@@ -110,3 +110,13 @@ test('`complete` kinds: firing alerts of that kind not listed resolve (how the r
   await advance(w, 5 * MIN);
   assert.equal(w.publisher.last()?.card.header?.title, '1 order stuck past its limit · wms');
 });
+
+test('routes per alert kind: a kind with its own route goes there, the others to the alerts route', async (t) => {
+  const w = await alertWorld(t, (s) => {
+    s.chat.routes = { alerts: ['console:ops'], 'alerts.regression': ['slack:C0WAREHOUSE'] };
+  });
+  await w.pipeline.ingest({ firing: [staleAlert('A1', 30, 'wms'), alert('regression', 'A3', { system: 'wms', from: 'shipped', to: 'paid', raw: 'PAID', at: 0 })], resolved: [] });
+  await advance(w, 30 * S);
+  const where = w.publisher.posts().map((m) => `${m.card.header?.title} → ${m.ref.platform}:${m.ref.channelId}`).sort();
+  assert.deepEqual(where, ['1 order moved backwards · wms → slack:C0WAREHOUSE', '1 order stuck past its limit · wms → console:ops']);
+});

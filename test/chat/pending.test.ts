@@ -7,6 +7,7 @@ import type { CardFactory } from '../../src/core/command.ts';
 import { PermanentError, RetryableError } from '../../src/core/errors.ts';
 import { createSilentLogger } from '../../src/core/logger.ts';
 import { ChatHub, PENDING_MESSAGE_PREFIX } from '../../src/chat/hub.ts';
+import { routeTargets } from '../../src/chat/routes.ts';
 import type { Store } from '../../src/store/index.ts';
 import { MemoryChat } from '../fakes/memory-chat.ts';
 import { settingsWith, tempStore } from '../helpers/temp.ts';
@@ -114,4 +115,21 @@ test('a refusal that retrying cannot fix is not kept', async (t) => {
   const refs = await hub.publish('tasks', 'task:4', statusCard('paid'));
   assert.equal(refs.length, 1, 'only b took it');
   assert.deepEqual(await store.pendingCards.counts(), {});
+});
+
+test('a route for one kind of card wins over its family; other kinds fall back to the family route', async (t) => {
+  const { store } = await tempStore(t);
+  const clock = new ManualClock(Date.UTC(2026, 11, 8, 2, 0));
+  const a = new MemoryChat('a');
+  const b = new MemoryChat('b');
+  const settings = { ...SETTINGS, chat: { ...SETTINGS.chat, routes: { alerts: ['a:ops'], 'alerts.price': ['b:finance'] }, channels: {} } };
+  const hub = new ChatHub<null>({ settings: () => settings, posted: store.posted, commands: [], actions: [], services: null, clock, log: createSilentLogger() });
+  hub.register(a);
+  hub.register(b);
+  await hub.publish('alerts.price', 'alert:1', statusCard('paid'));
+  await hub.publish('alerts.stale', 'alert:2', statusCard('shipped'));
+  assert.deepEqual(headers(b, 'finance'), ['Paid']);
+  assert.deepEqual(headers(a, 'ops'), ['Shipped']);
+  assert.deepEqual(routeTargets(settings.chat.routes, 'alerts'), ['a:ops']);
+  assert.deepEqual(routeTargets(settings.chat.routes, 'tasks.price'), []);
 });
