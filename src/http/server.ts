@@ -63,11 +63,22 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
     };
     req.on('data', onData);
     req.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
-    req.once('error', reject);
+    // A client that goes away mid-body (reset, abort) is its own failure, not ours: a 400, logged at warn.
+    req.once('error', () => reject(new HttpError(400, 'body_incomplete', 'the request body ended early')));
     req.once('close', () => {
       if (!req.complete) reject(new HttpError(400, 'body_incomplete', 'the request body ended early'));
     });
   });
+}
+
+function isDecodable(path: string): boolean {
+  if (!path.includes('%')) return true;
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The one HTTP server: a small method + path router with clean JSON errors. */
@@ -122,14 +133,24 @@ export class HttpServer {
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
     try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      sendJson(res, 400, { error: 'bad_url', message: 'the request URL cannot be read' });
+      return;
+    }
+    try {
+      // A malformed percent escape is the client's mistake on every route and method, before any signature or login.
+      if (!isDecodable(url.pathname)) throw new HttpError(400, 'bad_path', 'the path has a malformed percent escape');
+      // HEAD is answered wherever GET is (Node sends the headers and drops the body).
+      const method = req.method === 'HEAD' ? 'GET' : req.method;
       let pathMatched = false;
       for (const route of this.routes) {
         const m = route.pattern.exec(url.pathname);
         if (!m) continue;
         pathMatched = true;
-        if (route.method !== req.method) continue;
+        if (route.method !== method && route.method !== req.method) continue;
         const params: Record<string, string> = {};
         route.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1] ?? '')));
         await route.handler({ req, res, url, params });
@@ -137,6 +158,7 @@ export class HttpServer {
       }
       throw pathMatched ? new HttpError(405, 'method_not_allowed', `${req.method ?? ''} not allowed here`) : new HttpError(404, 'not_found', `no route for ${url.pathname}`);
     } catch (err) {
+      if (err instanceof HttpError && err.code === 'body_incomplete') this.log.warn({ path: url.pathname, method: req.method }, 'client abandoned its request body');
       if (res.headersSent) {
         res.destroy();
         return;

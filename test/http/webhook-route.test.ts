@@ -55,6 +55,18 @@ test('a wrong or missing signature is 401 and stores nothing', async (t) => {
   assert.equal((await store.queries.totals()).orders, 0);
 });
 
+test('the signature header is exactly sha256= and 64 hex digits: trailing junk or a short or long digest are 401', async (t) => {
+  const { store, post } = await setup(t);
+  const body = delivery([{ order_id: 'W9', status: 'shipped', updated_at: '2026-06-01T10:00:00Z' }]);
+  const good = signWebhookBody(body, SECRET);
+  // (Spaces around a header value are not part of it in HTTP: they never reach us.)
+  for (const [i, sig] of [`${good}!!x`, `${good}zz`, `${good}00`, good.slice(0, -2), `sha256=${good}`, `sha256:${good.slice(7)}`].entries()) {
+    assert.equal((await post(body, { 'x-orderops-signature': sig, 'x-orderops-event-id': `junk-${i}` })).status, 401, sig);
+  }
+  assert.equal((await store.queries.order('W9')) ?? undefined, undefined);
+  assert.equal((await post(body, { 'x-orderops-signature': good, 'x-orderops-event-id': 'junk-ok' })).status, 200);
+});
+
 test('malformed bodies are 400 with a reason; oversized bodies are 413', async (t) => {
   const { signed, post } = await setup(t, 2048);
   const bad = await signed('{"orders": [', 'e1');

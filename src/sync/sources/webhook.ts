@@ -122,12 +122,18 @@ export function createWebhookSource(settings: SourceSettings, deps: SourceDeps):
     },
     verify(body, signature) {
       if (!signature || !signature.startsWith(options.signaturePrefix)) return false;
-      const given = Buffer.from(signature.slice(options.signaturePrefix.length).trim(), options.signatureEncoding);
+      // Exactly the digest after the prefix: Buffer.from would quietly drop trailing junk ("<hex>!!x").
+      const digest = signature.slice(options.signaturePrefix.length);
+      if (!DIGEST_TEXT[options.signatureEncoding].test(digest)) return false;
+      const given = Buffer.from(digest, options.signatureEncoding);
       const expected = createHmac('sha256', secret).update(body).digest();
       return given.length === expected.length && timingSafeEqual(given, expected);
     },
   };
 }
+
+// An HMAC-SHA256 digest as text: 64 hex digits, or 43 base64 characters and one "=".
+const DIGEST_TEXT = { hex: /^[0-9a-fA-F]{64}$/, base64: /^[A-Za-z0-9+/]{43}=$/ } as const;
 
 /** Signs a body the way a webhook source expects (for senders and tests). */
 export function signWebhookBody(body: string | Buffer, secret: string, opts: { prefix?: string; encoding?: 'hex' | 'base64' } = {}): string {
