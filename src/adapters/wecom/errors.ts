@@ -13,8 +13,8 @@ export function errorForErrcode(errcode: number, errmsg: string, what: string): 
   const code = `wecom.${errcode}`;
   // errmsg can echo a hint id, never the secret or token (they travel in the query string, not the body).
   const message = `${what}: errcode ${errcode} (${errmsg.slice(0, 120)})`;
-  if (errcode === -1) return new RetryableError(code, message, { retryAfterMs: 1000, details: { errcode } });
-  if (RATE_CODES.has(errcode)) return new RetryableError(code, message, { retryAfterMs: 2000, details: { errcode } });
+  if (errcode === -1) return new RetryableError(code, message, { details: { errcode } });
+  if (RATE_CODES.has(errcode)) return new RetryableError(code, message, { details: { errcode } });
   return new PermanentError(code, message, { errcode });
 }
 
