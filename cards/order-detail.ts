@@ -3,7 +3,7 @@ import type { TFunction } from 'i18next';
 import { card, type Card, type Severity } from '../src/core/card.ts';
 import type { OrderDetail } from '../src/store/queries.ts';
 import type { Task } from '../src/tasks/types.ts';
-import { isCanonicalStatus } from '../src/core/status.ts';
+import { assumedPath, isCanonicalStatus } from '../src/core/status.ts';
 import { describeFinding, type FindingView } from './findings.ts';
 import { TASK_OPEN } from './task.ts';
 import { taskRef, taskTitle } from './task-parts.ts';
@@ -99,11 +99,13 @@ export function buildOrderCard(view: OrderCardView, t: TFunction): Card {
   if (hidden > 0) b.context(t('cards:order.earlier', { count: hidden }));
   if (shown.length === 0) b.context(t('cards:order.noEvents'));
   b.list(
-    shown.map((e) =>
-      e.from === null
-        ? t('cards:order.eventFirst', { time: time(e.at), system: e.system, to: statusLabel(t, e.to), raw: code(e.raw) })
-        : t('cards:order.event', { time: time(e.at), system: e.system, from: statusLabel(t, e.from), to: statusLabel(t, e.to), raw: code(e.raw) }),
-    ),
+    shown.map((e) => {
+      if (e.from === null) return t('cards:order.eventFirst', { time: time(e.at), system: e.system, to: statusLabel(t, e.to), raw: code(e.raw) });
+      const line = { time: time(e.at), system: e.system, from: statusLabel(t, e.from), to: statusLabel(t, e.to), raw: code(e.raw) };
+      // A move that skipped steps a poll never saw says which path was assumed (delivered → refunded: via refund requested).
+      const via = isCanonicalStatus(e.from) && isCanonicalStatus(e.to) ? assumedPath(e.from, e.to) : undefined;
+      return via && via.length > 0 ? t('cards:order.eventVia', { ...line, via: via.map((s) => statusLabel(t, s)).join(' → ') }) : t('cards:order.event', line);
+    }),
   );
 
   if (findings.length > 0) {

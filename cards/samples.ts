@@ -102,6 +102,24 @@ const lagging: OrderDetail = {
   ],
 };
 
+// Delivered, then refunded after sales: the poll never saw the refund request, so the path is assumed.
+const refundedAfterDelivery: OrderDetail = {
+  ...baseOrder,
+  orderId: 'E50012',
+  status: 'refunded',
+  statusSystem: 'storefront',
+  statusSince: min(9000),
+  snapshots: [
+    { system: 'storefront', status: 'refunded', rawStatus: 'refunded/fulfilled', updatedAt: min(9000), amount: 1299.5, currency: 'CNY', seenAt: min(9010) },
+    { system: 'wms', status: 'delivered', rawStatus: 'delivered', updatedAt: min(2880), amount: null, currency: null, seenAt: min(9010) },
+  ],
+  events: [
+    { id: 51, system: 'storefront', from: null, to: 'paid', raw: 'paid/unfulfilled', at: min(0), runId: 1 },
+    { id: 52, system: 'storefront', from: 'paid', to: 'delivered', raw: 'paid/fulfilled', at: min(2900), runId: 9 },
+    { id: 53, system: 'storefront', from: 'delivered', to: 'refunded', raw: 'refunded/fulfilled', at: min(9000), runId: 31 },
+  ],
+};
+
 const quarantinedOnly: OrderDetail = {
   orderId: 'D40001',
   status: 'exception',
@@ -160,6 +178,7 @@ export const CARD_SAMPLES: CardSample[] = [
   },
   { name: 'order-systems-lagging', build: (t) => buildOrderCard({ order: lagging, findings: [], now: min(240), timeZone: SH }, t) },
   { name: 'order-long-history', build: (t) => buildOrderCard({ order: longHistory, findings: [], now: min(6000), timeZone: SH }, t) },
+  { name: 'order-refunded-after-delivery', build: (t) => buildOrderCard({ order: refundedAfterDelivery, findings: [], now: min(9100), timeZone: SH }, t) },
   {
     name: 'order-quarantined',
     build: (t) =>

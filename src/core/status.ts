@@ -113,3 +113,44 @@ export function isLegalTransition(from: CanonicalStatus | null, to: CanonicalSta
   if (from === null || from === to) return true;
   return LEGAL_TRANSITIONS[from].has(to);
 }
+
+// A refused refund puts the order back where the customer left it: legal when a system shows it, but never a step
+// assumed for a poll that missed the middle (it would make every move backwards "reachable").
+const UNDOING: ReadonlySet<string> = new Set(['refund_requested>paid', 'refund_requested>shipped', 'refund_requested>delivered', 'refund_requested>completed']);
+
+function buildAssumedPaths(): ReadonlyMap<string, readonly CanonicalStatus[]> {
+  const paths = new Map<string, readonly CanonicalStatus[]>();
+  for (const from of CANONICAL_STATUSES) {
+    // Breadth first over forward-going legal moves: the shortest chain of steps nobody saw.
+    const via = new Map<CanonicalStatus, readonly CanonicalStatus[]>([[from, []]]);
+    const queue: CanonicalStatus[] = [from];
+    for (let i = 0; i < queue.length; i++) {
+      const at = queue[i] as CanonicalStatus;
+      const path = via.get(at) ?? [];
+      for (const next of LEGAL_TRANSITIONS[at]) {
+        if (via.has(next) || UNDOING.has(`${at}>${next}`)) continue;
+        via.set(next, at === from ? [] : [...path, at]);
+        queue.push(next);
+      }
+    }
+    for (const [to, path] of via) if (to !== from) paths.set(`${from}>${to}`, LEGAL_TRANSITIONS[from].has(to) ? [] : path);
+  }
+  return paths;
+}
+
+const ASSUMED_PATHS = buildAssumedPaths();
+
+/**
+ * The statuses an order is assumed to have passed through unseen between `from` and `to` (a poll missed them):
+ * `[]` for a legal move, undefined when no chain of legal moves leads there (a real move backwards).
+ */
+export function assumedPath(from: CanonicalStatus | null, to: CanonicalStatus): readonly CanonicalStatus[] | undefined {
+  if (from === null || from === to) return [];
+  if (LEGAL_TRANSITIONS[from].has(to)) return [];
+  return ASSUMED_PATHS.get(`${from}>${to}`);
+}
+
+/** True when legal moves, seen or not, lead from `from` to `to` (delivered → refunded: after-sales refund, not a regression). */
+export function isPossibleMove(from: CanonicalStatus | null, to: CanonicalStatus): boolean {
+  return assumedPath(from, to) !== undefined;
+}

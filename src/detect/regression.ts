@@ -1,21 +1,23 @@
-// Regression: a system moved an order backwards, along a transition the legal table forbids (shipped → paid).
+// Regression: a system moved an order backwards: no chain of legal moves leads there (shipped → paid). A move that
+// skips steps a poll missed (delivered → refunded after an after-sales refund; paid → refunded, cancelled and refunded
+// before shipping) is not one.
 //
 // Fed by each committed batch's events and, on every scan, by the events appended since the last one
 // checked (so events committed while nobody listened are caught too). One finding per order and system
 // (`regression:<order>:<system>`); it resolves once that system's view is back where it was, or anywhere
 // legally reachable from there (i.e. the system caught up), or the order is gone.
 import type { OrderEvent } from '../core/order.ts';
-import { CANONICAL_STATUSES, isLegalTransition, type CanonicalStatus } from '../core/status.ts';
+import { CANONICAL_STATUSES, isPossibleMove, type CanonicalStatus } from '../core/status.ts';
 import type { Db } from '../store/db.ts';
 import type { Detected, SourceOfSystem } from './detected.ts';
 import { fingerprintOf, type FindingDetails } from './types.ts';
 
-/** `from>to` of every forbidden transition (for the SQL filter). */
-export const ILLEGAL_PAIRS: readonly string[] = CANONICAL_STATUSES.flatMap((from) => CANONICAL_STATUSES.filter((to) => !isLegalTransition(from, to)).map((to) => `${from}>${to}`));
+/** `from>to` of every move no chain of legal moves explains (for the SQL filter). */
+export const ILLEGAL_PAIRS: readonly string[] = CANONICAL_STATUSES.flatMap((from) => CANONICAL_STATUSES.filter((to) => !isPossibleMove(from, to)).map((to) => `${from}>${to}`));
 
-/** The regression an event is, if its transition is forbidden. */
+/** The regression an event is, if no chain of legal moves explains it. */
 export function regressionOf(e: Pick<OrderEvent, 'orderId' | 'system' | 'from' | 'to' | 'raw' | 'at'>, sourceOf: SourceOfSystem): Detected<'regression'> | undefined {
-  if (e.from === null || isLegalTransition(e.from, e.to)) return undefined;
+  if (e.from === null || isPossibleMove(e.from, e.to)) return undefined;
   return {
     kind: 'regression',
     fingerprint: fingerprintOf('regression', [e.orderId, e.system]),
@@ -27,7 +29,7 @@ export function regressionOf(e: Pick<OrderEvent, 'orderId' | 'system' | 'from' |
 
 /** True while the system still shows the order behind where it was (`current` undefined: the view is gone). */
 export function isStillRegressed(d: Pick<FindingDetails['regression'], 'from'>, current: CanonicalStatus | undefined): boolean {
-  return current !== undefined && !isLegalTransition(d.from, current);
+  return current !== undefined && !isPossibleMove(d.from, current);
 }
 
 interface EventRow {

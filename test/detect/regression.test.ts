@@ -51,3 +51,29 @@ test('the rule itself: first sightings and legal moves are not regressions', () 
   assert.equal(isStillRegressed({ from: 'shipped' }, undefined), false);
   assert.equal(isStillRegressed({ from: 'shipped' }, 'packed'), true);
 });
+
+test('skipped steps are not regressions: after-sales refunds, cancelled-and-refunded, returns; only real moves backwards are', async (t) => {
+  const w = await detectWorld(t, [{ name: 'shop' }]);
+  // A realistic change set between two polls: most moves skip a step the poll never saw.
+  const before = [
+    { id: 'R1', status: 'delivered' as const, hoursAgo: 300 },
+    { id: 'R2', status: 'paid' as const, hoursAgo: 30 },
+    { id: 'R3', status: 'completed' as const, hoursAgo: 900 },
+    { id: 'R4', status: 'shipped' as const, hoursAgo: 20 },
+    { id: 'R5', status: 'in_transit' as const, hoursAgo: 20 },
+    { id: 'R6', status: 'delivered' as const, hoursAgo: 20 },
+    { id: 'R7', status: 'cancelled' as const, hoursAgo: 20 },
+  ];
+  await w.commit('shop', before);
+  await w.commit('shop', [
+    { id: 'R1', status: 'refunded', raw: 'refunded/fulfilled', hoursAgo: 1 },
+    { id: 'R2', status: 'refunded', raw: 'refunded/unfulfilled', hoursAgo: 1 },
+    { id: 'R3', status: 'refunded', raw: 'refunded/fulfilled', hoursAgo: 1 },
+    { id: 'R4', status: 'returned', raw: 'RETURNED', hoursAgo: 1 },
+    { id: 'R5', status: 'paid', raw: 'paid/unfulfilled', hoursAgo: 1 },
+    { id: 'R6', status: 'shipped', raw: 'shipped', hoursAgo: 1 },
+    { id: 'R7', status: 'paid', raw: 'paid', hoursAgo: 1 },
+  ]);
+  await w.runner.scan();
+  assert.deepEqual([...(await openOf(w.store, 'regression')).keys()].sort(), ['regression:R5:shop', 'regression:R6:shop', 'regression:R7:shop']);
+});
