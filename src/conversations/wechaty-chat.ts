@@ -25,11 +25,21 @@ export function createWechatyChat(bot: Wechaty, log: Logger): ChatWithCustomer {
   };
 }
 
-/** Routes every one-to-one text the bot receives to `service.onReply`; returns an unsubscribe. */
-export function routeWechatyReplies(bot: Wechaty, service: Pick<ConversationService, 'onReply'>, log: Logger, onResult?: (result: ReplyResult) => void): () => void {
+/**
+ * Routes every one-to-one text the bot receives to `service.onReply`; returns an unsubscribe. On a bot that staff
+ * use too, `isStaff` (the staff adapter's createWechatStaffFilter) keeps staff texts out: they are the adapter's.
+ */
+export function routeWechatyReplies(
+  bot: Wechaty,
+  service: Pick<ConversationService, 'onReply'>,
+  log: Logger,
+  onResult?: (result: ReplyResult) => void,
+  isStaff?: (contactId: string) => boolean,
+): () => void {
   return onCustomerReply(
     bot,
     async (reply) => {
+      if (isStaff?.(reply.contactId)) return;
       const result = await service.onReply(reply.contactId, reply.text, { name: reply.name, channel: 'wechaty' });
       onResult?.(result);
     },

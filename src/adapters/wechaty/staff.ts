@@ -10,12 +10,15 @@ export function wechatKey(id: string): string {
 
 /**
  * True when `id` (a contact for a one-to-one chat, a room for a group) is staff: a contact named in
- * `chat.users["wechat:<id>"]`, or a contact or room some route sends cards to (`chat.routes.*` has `wechat:<id>`).
+ * `chat.users["wechat:<id>"]`, or a contact or room the bot posts cards to on its own (a `chat.routes` target, a
+ * `chat.channels` entry or some channel's secondary).
  */
 export function isWechatStaff(settings: Settings, id: string): boolean {
   const key = wechatKey(id);
-  if (Object.hasOwn(settings.chat.users, key)) return true;
-  return Object.values(settings.chat.routes).some((targets) => targets.includes(key));
+  const chat = settings.chat;
+  if (Object.hasOwn(chat.users, key) || Object.hasOwn(chat.channels, key)) return true;
+  if (Object.values(chat.routes).some((targets) => targets.includes(key))) return true;
+  return Object.values(chat.channels).some((c) => c.secondary === key);
 }
 
 /** The predicate to hand the customer router (routeWechatyReplies) on a bot shared with customers: skip staff. */

@@ -71,6 +71,7 @@ export function staffSettings(users: Record<string, { language?: 'zh-CN' | 'en' 
       defaultRole: 'viewer',
       users: Object.fromEntries(Object.entries(users).map(([id, u]) => [`wechat:${id}`, u])),
       routes: rooms.length > 0 ? { alerts: rooms.map((r) => `wechat:${r}`) } : {},
+      channels: {},
     },
   });
 }
