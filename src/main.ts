@@ -123,7 +123,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const engine = new SyncEngine({ store, settings: effectiveSettings, sources, clock, log, metrics, listeners, afterWrite: (result) => outbox?.(result) ?? Promise.resolve() });
   const scheduler = new SyncScheduler(engine, log);
   const http = new HttpServer(log);
-  registerHealthRoutes(http, { store, metrics, version: VERSION, sources: () => engine.sourceNames() });
+  registerHealthRoutes(http, { store, metrics, version: VERSION, sources: () => engine.sourceNames(), platforms: () => hubRef?.platforms() ?? [] });
   registerOrderWebhook(http, {
     engine,
     log,
