@@ -177,7 +177,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const slack = slackOptionsFromEnv(opts.env);
   if (slack) hub.register(createSlackAdapter({ ...slack, server: http, clock, log: log.child({ platform: 'slack' }) }));
   const wechatToken = opts.env.WECHAT_TOKEN;
-  if (wechatToken) registerWeChatCallback(http, { token: wechatToken, onDeliveryReport: (r) => domain.notifier.onDeliveryReport(r), log, clock });
+  if (wechatToken) registerWeChatCallback(http, { token: wechatToken, onDeliveryReport: (r) => domain.notifier.onDeliveryReport(r), log, clock, replay: store.adapterState });
 
   return {
     settings,

@@ -1,5 +1,6 @@
 // WeChat Official Account server URL: GET echo for the URL check, POST pushes (TEMPLATESENDJOBFINISH delivery reports).
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { AdapterStateRepo } from '../store/adapter-state.ts';
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
@@ -33,7 +34,13 @@ export interface WeChatCallbackOptions {
   answerWithinMs?: number;
   /** How long a delivered push is remembered for dedupe (default 30 minutes). */
   dedupeTtlMs?: number;
+  /** Where the (timestamp, nonce) pairs already used are kept for the window (SQLite), so a signed URL works once. */
+  replay: AdapterStateRepo;
 }
+
+/** How far a signed call's timestamp may be from our clock, seconds (as Slack and Feishu do). */
+export const WECHAT_TIMESTAMP_WINDOW_S = 5 * 60;
+const REPLAY_SCOPE = 'wechat.callback';
 
 /** True when `signature` is the SHA-1 of the sorted [token, timestamp, nonce], as WeChat signs server-URL calls. */
 export function verifyWeChatSignature(token: string, signature: string | null, timestamp: string | null, nonce: string | null): boolean {
@@ -70,6 +77,22 @@ export function registerWeChatCallback(server: HttpServer, opts: WeChatCallbackO
     if (!verifyWeChatSignature(opts.token, q.get('signature'), q.get('timestamp'), q.get('nonce'))) {
       throw new HttpError(401, 'wechat.bad_signature', 'missing or wrong signature');
     }
+    // The signature covers only token, timestamp and nonce: an old signed URL must not work again.
+    const ts = Number(q.get('timestamp'));
+    if (!Number.isSafeInteger(ts) || Math.abs(opts.clock.now() / 1000 - ts) > WECHAT_TIMESTAMP_WINDOW_S) {
+      throw new HttpError(401, 'wechat.stale_timestamp', `timestamp more than ${WECHAT_TIMESTAMP_WINDOW_S / 60} minutes off`);
+    }
+  };
+  /** True when this signed URL was used before with the same body (a redelivery); a different body under it is a replay: 401. */
+  const seenBefore = async (url: URL, body: Buffer): Promise<boolean> => {
+    const now = opts.clock.now();
+    const pair = `${url.searchParams.get('timestamp') ?? ''}:${url.searchParams.get('nonce') ?? ''}`;
+    const digest = createHash('sha256').update(body).digest('hex');
+    const prev = await opts.replay.get<string>(REPLAY_SCOPE, pair, now);
+    if (prev !== undefined && prev !== digest) throw new HttpError(401, 'wechat.replayed', 'this signed URL was already used');
+    if (prev !== undefined) return true;
+    await opts.replay.put(REPLAY_SCOPE, pair, digest, now, now + 2 * WECHAT_TIMESTAMP_WINDOW_S * 1000);
+    return false;
   };
 
   server.route('GET', path, ({ url, res }) => {
@@ -84,7 +107,9 @@ export function registerWeChatCallback(server: HttpServer, opts: WeChatCallbackO
     if (url.searchParams.get('encrypt_type') === 'aes') {
       throw new HttpError(400, 'wechat.encrypted', 'safe mode is not supported: set the account to plaintext or compatible mode');
     }
-    const text = (await readBody(req, 64 * 1024)).toString('utf8');
+    const body = await readBody(req, 64 * 1024);
+    if (await seenBefore(url, body)) return sendText(res, 200, 'success');
+    const text = body.toString('utf8');
     let fields: Record<string, string>;
     try {
       fields = parseWeChatXml(text);

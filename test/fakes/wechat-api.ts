@@ -144,7 +144,7 @@ export class FakeWeChatApi {
       `<Status><![CDATA[${ev.status}]]></Status>`,
       '</xml>',
     ].join('\n');
-    return fetch(signCallbackUrl(callbackUrl, token), { method: 'POST', body: xml, headers: { 'content-type': 'text/xml' } });
+    return fetch(signCallbackUrl(callbackUrl, token, String(Math.floor(this.now() / 1000))), { method: 'POST', body: xml, headers: { 'content-type': 'text/xml' } });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

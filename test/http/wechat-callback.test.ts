@@ -6,6 +6,7 @@ import { createSilentLogger } from '../../src/core/logger.ts';
 import { registerWeChatCallback, verifyWeChatSignature, type WeChatCallbackOptions, type WeChatDeliveryReport } from '../../src/http/wechat-callback.ts';
 import { HttpServer } from '../../src/http/server.ts';
 import { signCallbackUrl, startFakeWeChatApi } from '../fakes/wechat-api.ts';
+import { tempStore } from '../helpers/temp.ts';
 
 const TOKEN = 'callback-token-42';
 const FIXTURES = new URL('../fixtures/platform-payloads/', import.meta.url);
@@ -14,12 +15,13 @@ const fixture = (name: string): string => readFileSync(new URL(name, FIXTURES), 
 async function setup(t: TestContext, over: Partial<WeChatCallbackOptions> = {}) {
   const reports: WeChatDeliveryReport[] = [];
   const server = new HttpServer(createSilentLogger());
-  registerWeChatCallback(server, { token: TOKEN, log: createSilentLogger(), clock: systemClock, onDeliveryReport: (r) => void reports.push(r), ...over });
+  const { store } = await tempStore(t);
+  registerWeChatCallback(server, { token: TOKEN, log: createSilentLogger(), clock: systemClock, onDeliveryReport: (r) => void reports.push(r), replay: store.adapterState, ...over });
   const addr = await server.listen(0, '127.0.0.1');
   t.after(() => server.close());
   const url = `http://127.0.0.1:${addr.port}/wechat/callback`;
   const post = (body: string, target = signCallbackUrl(url, TOKEN)) => fetch(target, { method: 'POST', body, headers: { 'content-type': 'text/xml' } });
-  return { reports, url, post };
+  return { reports, url, post, store };
 }
 
 const CASES = [
@@ -124,4 +126,22 @@ test('the fake WeChat API posts signed delivery reports that the route accepts',
   assert.equal((await fake.postJobFinish(url, TOKEN, { openid: 'o-2', msgId: 8, status: 'success' })).status, 200);
   assert.equal((await fake.postJobFinish(url, 'wrong', { openid: 'o-3', msgId: 9, status: 'success' })).status, 401);
   assert.deepEqual(reports.map((r) => [r.openid, r.msgId, r.status]), [['o-1', '7', 'blocked'], ['o-2', '8', 'delivered']]);
+});
+
+test('a signed URL works once within a 5-minute window: an old timestamp or a reused (timestamp, nonce) with another body is 401', async (t) => {
+  const { reports, post, url, store } = await setup(t);
+  const body = fixture('wechat-templatesendjobfinish-success.xml');
+  const now = Math.floor(Date.now() / 1000);
+  assert.equal((await post(body, signCallbackUrl(url, TOKEN, String(now - 301)))).status, 401, 'older than 5 minutes');
+  assert.equal((await post(body, signCallbackUrl(url, TOKEN, String(now + 301)))).status, 401, 'from the future');
+  assert.equal((await fetch(signCallbackUrl(`${url}?echostr=hi`, TOKEN, String(now - 3600)))).status, 401, 'the URL check too');
+  assert.equal(reports.length, 0);
+
+  const signed = signCallbackUrl(url, TOKEN, String(now), '424242');
+  assert.equal((await post(body, signed)).status, 200);
+  assert.equal((await post(body, signed)).status, 200, 'WeChat redelivering the same push under the same URL is answered');
+  const other = fixture('wechat-templatesendjobfinish-failed-system.xml');
+  assert.equal((await post(other, signed)).status, 401, 'another body under a used signed URL is a replay');
+  assert.deepEqual(reports.map((r) => r.status), ['delivered']);
+  assert.equal(await store.adapterState.get<string>('wechat.callback', `${now}:424242`, Date.now()) !== undefined, true, 'the pair is kept in SQLite');
 });

@@ -10,7 +10,7 @@ const TOKEN = 'wechat-callback-token';
 async function withCallback(t: TestContext, w: NotifyWorld): Promise<string> {
   const log = createSilentLogger();
   const server = new HttpServer(log);
-  registerWeChatCallback(server, { token: TOKEN, log, clock: w.clock, onDeliveryReport: (r) => w.notifier.onDeliveryReport(r) });
+  registerWeChatCallback(server, { token: TOKEN, log, clock: w.clock, onDeliveryReport: (r) => w.notifier.onDeliveryReport(r), replay: w.store.adapterState });
   const addr = await server.listen(0, '127.0.0.1');
   t.after(() => server.close());
   return `http://127.0.0.1:${addr.port}/wechat/callback`;
