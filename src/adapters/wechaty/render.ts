@@ -99,7 +99,8 @@ function measure(lines: readonly string[]): number {
 
 /** Renders a card as one WeChat text message, with a reply code per button (codes `${slot}1`, `${slot}2`…). */
 export function renderWechatyCard(card: Card, placement: WechatyCardPlacement): RenderedWechatyCard {
-  const t = getT(card.language, 'wechaty');
+  // The hub always sets the language; a pure renderer does not guess from the environment.
+  const t = getT(card.language ?? 'en', 'wechaty');
   const marker = renderCardMarker(placement.cardNo, placement.revised, t);
   const title = card.header ? oneLine(card.header.title) : '';
   const header = cutText(card.header ? `${SEVERITY_MARK[card.header.severity ?? 'info']} ${marker} ${title}`.trimEnd() : marker, WECHATY_MAX_HEADER_CHARS);
