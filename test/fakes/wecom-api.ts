@@ -170,7 +170,7 @@ export class FakeWeComApi {
   }
 
   private send(b: Record<string, unknown>): Answer {
-    const to = { touser: b.touser, toparty: b.toparty, totag: b.totag } as FakeWeComMessage['to'];
+    const to = Object.fromEntries((['touser', 'toparty', 'totag'] as const).filter((k) => typeof b[k] === 'string' && b[k] !== '').map((k) => [k, b[k]])) as FakeWeComMessage['to'];
     if (!to.touser && !to.toparty && !to.totag) return fail(81013, 'user & party & tag all invalid');
     const msgid = `msg_${++this.seq}`;
     if (b.msgtype === 'text') {
