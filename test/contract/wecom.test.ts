@@ -1,0 +1,4 @@
+import { runContractSuite } from './suite.ts';
+import { createWeComContractDriver } from './wecom-driver.ts';
+
+runContractSuite('wecom', createWeComContractDriver);
