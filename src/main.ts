@@ -127,6 +127,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   registerOrderWebhook(http, {
     engine,
     log,
+    clock,
     maxBytes: () => settings.get().sync.webhookMaxBytes,
     source: (name) => {
       const s = sources.get(name);

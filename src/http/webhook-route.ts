@@ -1,3 +1,4 @@
+import type { Clock } from '../core/clock.ts';
 import { describeError, OrderOpsError, RetryableError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { SyncEngine } from '../sync/engine.ts';
@@ -11,6 +12,7 @@ export interface WebhookRouteDeps {
   source(name: string): WebhookSource | undefined;
   maxBytes: () => number;
   log: Logger;
+  clock: Clock;
 }
 
 function header(value: string | string[] | undefined): string | undefined {
@@ -18,7 +20,8 @@ function header(value: string | string[] | undefined): string | undefined {
 }
 
 /**
- * POST /webhooks/orders/:source — signature over the raw body (401), size limit (413), malformed (400),
+ * POST /webhooks/orders/:source — signature over the raw body, with the signed timestamp when sent (5-minute window)
+ * (401), size limit (413), malformed (400),
  * idempotent on the delivery id, 503 + Retry-After when we cannot store it (so the sender retries).
  */
 export function registerOrderWebhook(server: HttpServer, deps: WebhookRouteDeps): void {
@@ -27,7 +30,9 @@ export function registerOrderWebhook(server: HttpServer, deps: WebhookRouteDeps)
     const source = deps.source(name);
     if (!source) throw new HttpError(404, 'unknown_source', `no webhook source named "${name}"`);
     const body = await readBody(req, deps.maxBytes());
-    if (!source.verify(body, header(req.headers[source.options.signatureHeader.toLowerCase()]))) {
+    const signature = header(req.headers[source.options.signatureHeader.toLowerCase()]);
+    const timestamp = header(req.headers[source.options.timestampHeader.toLowerCase()]);
+    if (!source.verify(body, signature, timestamp, deps.clock.now())) {
       deps.log.warn({ source: name }, 'webhook signature mismatch');
       throw new HttpError(401, 'bad_signature', 'signature missing or wrong');
     }

@@ -227,7 +227,7 @@ async function endToEnd(dir: string, fake: RemoteFake, rate: number, seconds: nu
   const notifier = notifierFor(store, fake, concurrency);
   const engine = new SyncEngine({ store, settings: () => appSettings, sources: new Map([['oms', source]]), clock: systemClock, log, listeners: [notifier.syncListener] });
   const server = new HttpServer(log);
-  registerOrderWebhook(server, { engine, log, maxBytes: () => 64 * 1024, source: (n) => (n === 'oms' ? source : undefined) });
+  registerOrderWebhook(server, { engine, log, clock: systemClock, maxBytes: () => 64 * 1024, source: (n) => (n === 'oms' ? source : undefined) });
   const addr = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${addr.port}/webhooks/orders/oms`;
   const total = Math.round(rate * seconds);

@@ -10,16 +10,16 @@ import { settingsWith, tempStore } from '../helpers/temp.ts';
 
 const SECRET = 'whsec-test-0123456789';
 
-async function setup(t: import('node:test').TestContext, maxBytes = 64 * 1024) {
+async function setup(t: import('node:test').TestContext, maxBytes = 64 * 1024, options: Record<string, unknown> = {}) {
   const { store, dir } = await tempStore(t);
-  const settings = settingsWith([{ name: 'oms', kind: 'webhook', mapping: ['zh-common', 'english-common'], options: { secretEnv: 'OMS_SECRET' } }]);
+  const settings = settingsWith([{ name: 'oms', kind: 'webhook', mapping: ['zh-common', 'english-common'], options: { secretEnv: 'OMS_SECRET', ...options } }]);
   const cfg = settings.sources[0];
   assert.ok(cfg);
   const log = createSilentLogger();
   const source = createWebhookSource(cfg, { env: { OMS_SECRET: SECRET }, dataDir: dir, clock: systemClock, log });
   const engine = new SyncEngine({ store, settings: () => settings, sources: new Map([['oms', source]]), clock: systemClock, log });
   const server = new HttpServer(log);
-  registerOrderWebhook(server, { engine, log, maxBytes: () => maxBytes, source: (n) => (n === 'oms' ? source : undefined) });
+  registerOrderWebhook(server, { engine, log, clock: systemClock, maxBytes: () => maxBytes, source: (n) => (n === 'oms' ? source : undefined) });
   const addr = await server.listen(0, '127.0.0.1');
   t.after(() => server.close());
   const url = `http://127.0.0.1:${addr.port}/webhooks/orders/oms`;
@@ -65,6 +65,24 @@ test('the signature header is exactly sha256= and 64 hex digits: trailing junk o
   }
   assert.equal((await store.queries.order('W9')) ?? undefined, undefined);
   assert.equal((await post(body, { 'x-orderops-signature': good, 'x-orderops-event-id': 'junk-ok' })).status, 200);
+});
+
+test('a signed timestamp is checked when sent (5-minute window, signed with the body); a source may require it, refusing body-only signatures', async (t) => {
+  const { store, post } = await setup(t);
+  const body = delivery([{ order_id: 'T1', status: 'shipped', updated_at: '2026-06-01T10:00:00Z' }]);
+  const now = Math.floor(Date.now() / 1000);
+  const timed = (ts: number, id: string, signTs = ts) => post(body, { 'x-orderops-signature': signWebhookBody(body, SECRET, { timestamp: signTs }), 'x-orderops-timestamp': String(ts), 'x-orderops-event-id': id });
+  assert.equal((await timed(now - 301, 'old')).status, 401, 'older than 5 minutes: a captured delivery replayed later');
+  assert.equal((await timed(now + 301, 'future')).status, 401);
+  assert.equal((await timed(now, 'moved', now - 10)).status, 401, 'the timestamp is part of what is signed');
+  assert.equal((await post(body, { 'x-orderops-signature': signWebhookBody(body, SECRET), 'x-orderops-timestamp': String(now), 'x-orderops-event-id': 'mixed' })).status, 401, 'a body-only signature with a timestamp header is refused');
+  assert.equal((await store.queries.order('T1')) ?? undefined, undefined);
+  assert.equal((await timed(now, 'ok')).status, 200);
+  assert.ok(await store.queries.order('T1'));
+
+  const strict = await setup(t, 64 * 1024, { signedTimestamp: 'required' });
+  assert.equal((await strict.signed(body, 'plain')).status, 401, 'required: the old body-only form is refused');
+  assert.equal((await strict.post(body, { 'x-orderops-signature': signWebhookBody(body, SECRET, { timestamp: now }), 'x-orderops-timestamp': String(now), 'x-orderops-event-id': 'timed' })).status, 200);
 });
 
 test('malformed bodies are 400 with a reason; oversized bodies are 413', async (t) => {

@@ -16,7 +16,17 @@ export const webhookOptionsSchema = z.strictObject({
   signatureEncoding: z.enum(['hex', 'base64']).default('hex'),
   /** Header carrying the delivery id; falls back to the body's `id`. */
   eventIdHeader: z.string().default('x-orderops-event-id'),
+  /** Header carrying the Unix time (seconds) the sender signed together with the body: `HMAC(secret, "<ts>.<body>")`. */
+  timestampHeader: z.string().default('x-orderops-timestamp'),
+  /**
+   * `accepted`: a signed timestamp is checked (5-minute window) when the sender sends one, and the body-only
+   * signature still works; `required`: only timestamped signatures are accepted, so a captured body cannot be replayed.
+   */
+  signedTimestamp: z.enum(['accepted', 'required']).default('accepted'),
 });
+
+/** How far a signed timestamp may be from our clock, seconds. */
+export const WEBHOOK_TIMESTAMP_WINDOW_S = 5 * 60;
 
 /** Parsed webhook options. */
 export type WebhookOptions = z.infer<typeof webhookOptionsSchema>;
@@ -66,7 +76,8 @@ export const webhookBodySchema = z.object({
 export interface WebhookSource extends OrderSource {
   readonly options: WebhookOptions;
   /** True when `signature` is the HMAC of `body` with this source's secret (constant time). */
-  verify(body: Buffer, signature: string | undefined): boolean;
+  /** True when `signature` (with `timestamp`, if the sender signed one) is the sender's over `body`, at `nowMs`. */
+  verify(body: Buffer, signature: string | undefined, timestamp: string | undefined, nowMs: number): boolean;
 }
 
 function parseTime(value: string | number): number | undefined {
@@ -120,13 +131,17 @@ export function createWebhookSource(settings: SourceSettings, deps: SourceDeps):
     async *pull() {
       // Pushed, never pulled: a scheduled or manual run of a webhook source has nothing to fetch.
     },
-    verify(body, signature) {
+    verify(body, signature, timestamp, nowMs) {
       if (!signature || !signature.startsWith(options.signaturePrefix)) return false;
+      if (timestamp === undefined && options.signedTimestamp === 'required') return false;
+      if (timestamp !== undefined && (!/^\d{1,12}$/.test(timestamp) || Math.abs(nowMs / 1000 - Number(timestamp)) > WEBHOOK_TIMESTAMP_WINDOW_S)) return false;
       // Exactly the digest after the prefix: Buffer.from would quietly drop trailing junk ("<hex>!!x").
       const digest = signature.slice(options.signaturePrefix.length);
       if (!DIGEST_TEXT[options.signatureEncoding].test(digest)) return false;
       const given = Buffer.from(digest, options.signatureEncoding);
-      const expected = createHmac('sha256', secret).update(body).digest();
+      const hmac = createHmac('sha256', secret);
+      if (timestamp !== undefined) hmac.update(`${timestamp}.`);
+      const expected = hmac.update(body).digest();
       return given.length === expected.length && timingSafeEqual(given, expected);
     },
   };
@@ -135,7 +150,9 @@ export function createWebhookSource(settings: SourceSettings, deps: SourceDeps):
 // An HMAC-SHA256 digest as text: 64 hex digits, or 43 base64 characters and one "=".
 const DIGEST_TEXT = { hex: /^[0-9a-fA-F]{64}$/, base64: /^[A-Za-z0-9+/]{43}=$/ } as const;
 
-/** Signs a body the way a webhook source expects (for senders and tests). */
-export function signWebhookBody(body: string | Buffer, secret: string, opts: { prefix?: string; encoding?: 'hex' | 'base64' } = {}): string {
-  return `${opts.prefix ?? 'sha256='}${createHmac('sha256', secret).update(body).digest(opts.encoding ?? 'hex')}`;
+/** Signs a body the way a webhook source expects (for senders and tests); with `timestamp`, over `"<timestamp>.<body>"`. */
+export function signWebhookBody(body: string | Buffer, secret: string, opts: { prefix?: string; encoding?: 'hex' | 'base64'; timestamp?: number | string } = {}): string {
+  const hmac = createHmac('sha256', secret);
+  if (opts.timestamp !== undefined) hmac.update(`${opts.timestamp}.`);
+  return `${opts.prefix ?? 'sha256='}${hmac.update(body).digest(opts.encoding ?? 'hex')}`;
 }
