@@ -22,8 +22,11 @@ export const FEISHU_LIMITS = {
   uuidLength: 50,
 } as const;
 
-/** 5 messages per second to one chat, shared by every bot in it (and 5 QPS of PATCH per message). */
-export const FEISHU_CHAT_LIMITS: ChatLimits = { perChannelPerSecond: 5, burst: 5 };
+/**
+ * 5 messages per second to one chat, shared by every bot in it (and 5 QPS of PATCH per message). No burst: a
+ * token bucket with burst 5 would let 10 through in the first second, which Feishu counts as over the limit.
+ */
+export const FEISHU_CHAT_LIMITS: ChatLimits = { perChannelPerSecond: 5, burst: 1 };
 
 /** Replay window of the request timestamp (seconds). */
 export const FEISHU_SIGNATURE_WINDOW_S = 5 * 60;
