@@ -30,6 +30,15 @@ export interface MockRoom {
 
 let seq = 0;
 
+// WeChat lets the account message only its friends one-to-one; the mock lets it message anyone it knows. This
+// puppet leaves "unfriended" people out of the contact list, as a real puppet lists only friends.
+class FriendsOnlyPuppet extends PuppetMock {
+  readonly unfriended = new Set<string>();
+  override async contactList(): Promise<string[]> {
+    return (await super.contactList()).filter((id) => !this.unfriended.has(id));
+  }
+}
+
 /** The mock WeChat world. */
 export class MockWechat {
   readonly mocker = new mock.Mocker();
@@ -38,9 +47,15 @@ export class MockWechat {
   readonly outcomes = new Map<string, WechatyInboundOutcome['outcome'][]>();
   private readonly emitted = new Map<string, number>();
   private self: mock.ContactMock | undefined;
+  private readonly puppet = new FriendsOnlyPuppet({ mocker: this.mocker });
 
   constructor() {
-    this.bot = WechatyBuilder.build({ puppet: new PuppetMock({ mocker: this.mocker }) });
+    this.bot = WechatyBuilder.build({ puppet: this.puppet });
+  }
+
+  /** The bot can no longer message `person` one-to-one (they still talk in rooms). */
+  unfriend(person: MockPerson): void {
+    this.puppet.unfriended.add(person.id);
   }
 
   /** The onInbound hook for the adapter. */

@@ -153,3 +153,36 @@ test('wechaty staff: in a room, "only to you" answers go to the actor one-to-one
   assert.equal(await w.outcome(click, 2), 'duplicate');
   assert.deepEqual(seen.clicks, [`resolve:C1:${bob.id}`], 'the hub dedupes by the wechaty message id');
 });
+
+test('wechaty staff: a room member the bot cannot message one-to-one gets "only to you" answers in the room, @mentioned', async (t) => {
+  const { store } = await tempStore(t);
+  const w = await startMockWechat(t);
+  const bob = w.person('Bob');
+  const room = w.room('ops', [bob]);
+  w.unfriend(bob);
+  const settings = staffSettings({}, [room.id]);
+  await startStaff(t, w, store, () => settings);
+  w.say(bob, room, '/order C2');
+  await until('the card', () => room.said.length === 1);
+  assert.equal(await w.outcome(w.say(bob, room, 'A3')), 'action');
+  await until('the new version and the notice', () => room.said.length === 3);
+  assert.match(room.said[1] ?? '', /^✅ \[#1 · updated\] Order C2 resolved/);
+  assert.equal(room.said[2], '@Bob\u2005Resolved C2');
+  assert.deepEqual(bob.inbox, []);
+});
+
+test('wechaty staff: a long text answer goes out in at most three messages, each within the limit', async (t) => {
+  const { store } = await tempStore(t);
+  const w = await startMockWechat(t);
+  const alice = w.person('Alice');
+  const settings = staffSettings({ [alice.id]: {} });
+  const { adapter } = await startStaff(t, w, store, () => settings);
+  const lines = Array.from({ length: 120 }, (_, i) => `订单 SO-${i} 在仓库停留超过三天，请尽快处理`);
+  const ref = await adapter.post(alice.id, lines.join('\n'));
+  assert.equal(ref.platform, 'wechat');
+  await until('the parts', () => alice.inbox.length >= 2);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.ok(alice.inbox.length >= 2 && alice.inbox.length <= 3, `got ${alice.inbox.length} parts`);
+  assert.ok(alice.inbox.every((p) => [...p].length <= 1500));
+  assert.equal(alice.inbox.join('\n'), lines.join('\n'), 'nothing lost when it fits in three parts');
+});
