@@ -77,20 +77,31 @@ test('a code WeCom refuses (72 h passed) also gives a fresh card; codes survive 
   assert.equal(rig.fake.card(ref.messageId)?.versions, 2);
 });
 
-test('a retried click delivery brings its (spent) code back only once', async (t) => {
+test('a retried click delivery brings its (spent) code back only once; codes of concurrent clicks all count', async (t) => {
   const rig = await startWeComRig(t);
   const ref = await rig.adapter.post('alice', orderCard('stuck'));
-  const code = rig.fake.issueClickCode(ref.messageId);
-  const click = await rig.wecom.post(rig.wecom.cardEventXml('alice', ref.messageId, renderedKey(rig.fake, ref.messageId, 'task.approve'), code));
+  const key = renderedKey(rig.fake, ref.messageId, 'task.approve');
+  const click = await rig.wecom.post(rig.wecom.cardEventXml('alice', ref.messageId, key, rig.fake.issueClickCode(ref.messageId)));
   await rig.adapter.idle();
-  assert.equal(await rig.adapter.update(ref, orderCard('one')), undefined);
+  assert.equal(await rig.adapter.update(ref, orderCard('one')), undefined, 'the click\'s code');
   await click.replay();
   await rig.adapter.idle();
   assert.equal(rig.events.length, 2, 'the adapter hands both on; the hub dedupes by key');
   assert.equal(rig.events[0]?.dedupeKey, rig.events[1]?.dedupeKey, 'the same key for the same delivery');
-  const fresh = await rig.adapter.update(ref, orderCard('two'));
+  assert.equal(await rig.adapter.update(ref, orderCard('two')), undefined, 'message/send\'s code, still unused');
+  const fresh = await rig.adapter.update(ref, orderCard('three'));
   assert.ok(fresh, 'the replayed code was spent: fresh card, no refused call');
-  assert.equal(rig.fake.callsTo('/cgi-bin/message/update_template_card').length, 1);
+  assert.equal(rig.fake.callsTo('/cgi-bin/message/update_template_card').length, 2);
+  assert.ok(rig.fake.callsTo('/cgi-bin/message/update_template_card').every((c) => c.answer.errcode === 0));
+  // Three clicks at once leave three codes: three updates in place.
+  const other = await rig.adapter.post('bob', orderCard('stuck'));
+  const k2 = renderedKey(rig.fake, other.messageId, 'task.approve');
+  await rig.adapter.update(other, orderCard('spend the send code'));
+  await Promise.all(['u1', 'u2', 'u3'].map((u) => rig.wecom.post(rig.wecom.cardEventXml(u, other.messageId, k2, rig.fake.issueClickCode(other.messageId)))));
+  await rig.adapter.idle();
+  const results = await Promise.all([1, 2, 3].map((n) => rig.adapter.update(other, orderCard(`click ${n}`))));
+  assert.deepEqual(results, [undefined, undefined, undefined]);
+  assert.equal(rig.fake.card(other.messageId)?.versions, 5);
 });
 
 test('a long button value round-trips through the stored key; a foreign key is ignored', async (t) => {

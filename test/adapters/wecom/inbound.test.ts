@@ -50,7 +50,7 @@ test('fixtures: both card events posted verbatim are acknowledged (key111 is not
     assert.deepEqual([answer.status, answer.text], [200, ''], name);
   }
   await rig.adapter.idle();
-  assert.deepEqual(rig.events, []);
+  assert.equal(rig.events.length, 0);
   const ref = await rig.adapter.post('FromUser', card().header('Order A9').actions([{ actionId: 'task.approve', label: 'OK', value: 'T9' }]).build());
   for (const name of ['wecom-template-card-event.xml', 'wecom-template-card-event.skit-opitonids.xml']) {
     const xml = fixture(name).replace('key111', renderedKey(rig.fake, ref.messageId, 'task.approve')).replace('taskid111', ref.messageId);

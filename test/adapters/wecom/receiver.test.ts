@@ -73,7 +73,7 @@ test('bad signature, wrong receiveid, bad padding, bad length, stale timestamp, 
   assert.equal((await rig.wecom.post(xml, { signature: 'f'.repeat(40) })).status, 401, 'bad signature');
   assert.equal((await rig.wecom.post(xml, { encrypt: rawEncrypt(pad(layout(xml, 'wwSOMEONEELSE'))) })).status, 400, 'wrong receiveid');
   const holed = pad(layout(xml, RIG_CORP));
-  holed[holed.length - 3] ^= 0xff;
+  holed.writeUInt8(holed.readUInt8(holed.length - 3) ^ 0xff, holed.length - 3);
   assert.equal((await rig.wecom.post(xml, { encrypt: rawEncrypt(holed) })).status, 400, 'bad padding');
   assert.equal((await rig.wecom.post(xml, { encrypt: rawEncrypt(pad(layout(xml, RIG_CORP, 90_000))) })).status, 400, 'msg_len beyond the buffer');
   const stale = String(Math.floor(Date.now() / 1000) - 301);
