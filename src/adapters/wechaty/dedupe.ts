@@ -3,8 +3,9 @@
 // The hub's durable dedupe still guards whatever reaches it (across restarts too).
 import type { Clock } from '../../core/clock.ts';
 
-/** How long and how many message ids are remembered. */
+/** How long a message id is remembered. */
 export const RECENT_TTL_MS = 15 * 60_000;
+/** How many message ids are remembered at most. */
 export const RECENT_MAX = 5000;
 
 /** A bounded, expiring set of message ids. */

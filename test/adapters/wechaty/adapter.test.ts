@@ -1,6 +1,8 @@
 // The staff adapter end to end: mock WeChat → adapter → real ChatHub → adapter → mock WeChat, real SQLite.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { card } from '../../../src/core/card.ts';
+import { PermanentError, RetryableError } from '../../../src/core/errors.ts';
 import { tempStore } from '../../helpers/temp.ts';
 import { startMockWechat, until } from '../../fakes/wechaty-staff.ts';
 import { APPROVE, REJECT, RESOLVE, staffSettings, startStaff } from './harness.ts';
@@ -185,4 +187,15 @@ test('wechaty staff: a long text answer goes out in at most three messages, each
   assert.ok(alice.inbox.length >= 2 && alice.inbox.length <= 3, `got ${alice.inbox.length} parts`);
   assert.ok(alice.inbox.every((p) => [...p].length <= 1500));
   assert.equal(alice.inbox.join('\n'), lines.join('\n'), 'nothing lost when it fits in three parts');
+});
+
+test('wechaty staff: sending while logged out is retryable (the hub keeps the card); an unknown conversation is permanent', async (t) => {
+  const { store } = await tempStore(t);
+  const w = await startMockWechat(t);
+  const settings = staffSettings({});
+  const { adapter } = await startStaff(t, w, store, () => settings);
+  await assert.rejects(adapter.post('no-such-contact', 'hi'), (err: unknown) => err instanceof PermanentError && err.code === 'wechaty.no_conversation');
+  await w.bot.logout();
+  await until('logged out', () => !w.bot.isLoggedIn);
+  await assert.rejects(adapter.post('anyone', card().header('x').build()), (err: unknown) => err instanceof RetryableError && err.code === 'wechaty.logged_out');
 });
