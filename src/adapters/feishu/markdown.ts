@@ -4,9 +4,15 @@
 /** Marks text that was shortened or left out. */
 export const ELLIPSIS = '…';
 
-/** `<` and `>` would open Feishu's inline tags (<at>, <font>…); numeric references show them as text. */
+/**
+ * `<` and `>` would open Feishu's inline tags (<at>, <font>…) and a run of three or more `*` (a masked phone
+ * number or address) would read as emphasis markers: numeric references show them as text. `**bold**` stays.
+ */
 export function toFeishuMarkdown(text: string): string {
-  return text.replace(/</g, '&#60;').replace(/>/g, '&#62;');
+  return text
+    .replace(/</g, '&#60;')
+    .replace(/>/g, '&#62;')
+    .replace(/\*{3,}/g, (run) => '&#42;'.repeat(run.length));
 }
 
 /** Markdown → plain text (for the chat-list summary and toasts). */
