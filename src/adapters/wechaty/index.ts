@@ -122,7 +122,15 @@ export class WechatyStaffAdapter implements ChatAdapter {
     const d = await readWechatyMessage(msg, this.bot);
     const channelId = d.roomId ?? d.talkerId;
     const settings = this.opts.settings();
-    if (!isWechatStaff(settings, channelId)) return 'not_staff';
+    if (!isWechatStaff(settings, channelId)) {
+      // Setting up: someone typed a command where the bot does not know staff. Room ids are not personal data and
+      // are logged so an admin can list the room; a contact's id only at debug level.
+      if (d.isText && /^[/／]/.test(d.text)) {
+        if (d.roomId) this.opts.log.info({ channel: `wechat:${d.roomId}` }, 'wechat: a command in a room no route names; add it to chat.routes to make it a staff room');
+        else this.opts.log.debug({ user: `wechat:${d.talkerId}` }, 'wechat: a command from a contact not in chat.users');
+      }
+      return 'not_staff';
+    }
     if (!d.isText) return 'not_text';
     const asked = parseStaffText(d.text, d.addressed);
     if (asked.kind === 'none') return 'not_addressed';

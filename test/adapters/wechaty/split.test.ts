@@ -2,7 +2,9 @@
 // customer conversations, on a bot both share (set-up a) and with a second bot for staff (set-up b).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWechatStaffFilter } from '../../../src/adapters/wechaty/index.ts';
+import { createWechatStaffFilter, createWechatyStaffAdapter } from '../../../src/adapters/wechaty/index.ts';
+import { systemClock } from '../../../src/core/clock.ts';
+import { captureLog } from '../../notify/channels/log-capture.ts';
 import { routeWechatyReplies } from '../../../src/conversations/wechaty-chat.ts';
 import type { ReplyResult } from '../../../src/conversations/service.ts';
 import { createSilentLogger } from '../../../src/core/logger.ts';
@@ -88,4 +90,21 @@ test('wechaty set-up (b), a staff bot: staff use it, customers keep the shop bot
   assert.deepEqual(customers.replies, [[carol.id, '1']]);
   assert.deepEqual(seen.events.map((e) => e.actor.userId), [alice.id]);
   assert.deepEqual(strangerOnStaffBot.inbox, []);
+});
+
+test('wechaty: a command typed in a room no route names is ignored, and the log names the room to add', async (t) => {
+  const { store } = await tempStore(t);
+  const w = await startMockWechat(t);
+  const bob = w.person('Bob');
+  const room = w.room('new ops group', [bob]);
+  const settings = staffSettings({});
+  const { log, text } = captureLog();
+  const adapter = createWechatyStaffAdapter({ bot: w.bot, settings: () => settings, state: store.adapterState, clock: systemClock, log, onInbound: w.record });
+  await adapter.start(async () => assert.fail('nothing reaches the hub'));
+  t.after(() => adapter.stop());
+  assert.equal(await w.outcome(w.say(bob, room, '/help')), 'not_staff');
+  assert.equal(await w.outcome(w.say(bob, room, 'hello')), 'not_staff');
+  assert.match(text(), new RegExp(`"channel":"wechat:${room.id}".*add it to chat.routes`));
+  assert.equal(text().split('\n').filter((l) => l.includes('chat.routes')).length, 1, 'only the command is logged');
+  assert.deepEqual(room.said, []);
 });
