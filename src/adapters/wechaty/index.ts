@@ -83,24 +83,26 @@ export class WechatyStaffAdapter implements ChatAdapter {
 
   /**
    * Sends the card's new version as a new message with the same marker, under the same message id (so the hub's
-   * copy stays the one it knows: resolves with nothing); the old version's codes are retired first.
+   * copy stays the one it knows: resolves with nothing); the old version's codes are retired once it is out.
    */
   async update(ref: PostedRef, content: Card): Promise<PostedRef | void> {
     const m = CARD_ID.exec(ref.messageId);
     // Not one of our cards (a text): there is nothing to name, so it goes out as a card of its own.
     if (!m) return this.post(ref.channelId, content);
     const previous = await this.book.card(ref.channelId, ref.messageId);
-    if (previous?.slot) await this.book.retire(ref.channelId, previous.slot, ref.messageId);
     await this.send(ref.channelId, ref.messageId, Number(m[1]), content, (previous?.version ?? 1) + 1);
+    // Only once the new version is out: if sending fails, the old version is still what people see, and it works.
+    if (previous?.slot) await this.book.retire(ref.channelId, previous.slot, ref.messageId);
   }
 
-  // Codes are written before the text goes out: a code that was printed always resolves.
+  // Codes are bound before the text goes out (a code that was printed always resolves); the card's record moves to
+  // this version only after it was sent.
   private async send(channelId: string, messageId: string, cardNo: number, card: Card, version: number): Promise<void> {
     const slot = cardButtons(card).length > 0 ? await this.book.nextSlot(channelId) : undefined;
     const rendered = renderWechatyCard(card, { cardNo, slot, revised: version > 1 });
     if (slot) await this.book.bind(channelId, slot, messageId, rendered.buttons);
-    await this.book.saveCard(channelId, messageId, { ...(slot ? { slot } : {}), version });
     await this.api.say(channelId, rendered.text);
+    await this.book.saveCard(channelId, messageId, { ...(slot ? { slot } : {}), version });
   }
 
   private async receive(msg: Message): Promise<void> {

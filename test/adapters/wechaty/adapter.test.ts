@@ -199,3 +199,18 @@ test('wechaty staff: sending while logged out is retryable (the hub keeps the ca
   await until('logged out', () => !w.bot.isLoggedIn);
   await assert.rejects(adapter.post('anyone', card().header('x').build()), (err: unknown) => err instanceof RetryableError && err.code === 'wechaty.logged_out');
 });
+
+test('wechaty staff: an update that cannot be sent leaves the old version\'s codes working', async (t) => {
+  const { store } = await tempStore(t);
+  const w = await startMockWechat(t);
+  const alice = w.person('Alice');
+  const settings = staffSettings({ [alice.id]: {} });
+  const { adapter, seen } = await startStaff(t, w, store, () => settings);
+  w.dm(alice, '/order D1');
+  await until('the card', () => alice.inbox.length === 1);
+  const ref = { platform: 'wechat', channelId: alice.id, messageId: 'wc-1' };
+  w.unfriend(alice);
+  await assert.rejects(adapter.update(ref, card().header('D1 changed').actions([{ actionId: RESOLVE, label: 'Resolve', value: 'D1' }]).build()), /no contact or room/);
+  assert.equal(await w.outcome(w.dm(alice, 'A1')), 'action', 'A1 of the version people still see works');
+  assert.deepEqual(seen.clicks, [`approve:D1:${alice.id}`]);
+});
