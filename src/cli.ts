@@ -4,7 +4,7 @@ import schedule from 'node-schedule';
 import { describeError, UserError } from './core/errors.ts';
 import { getT, resolveLanguage } from './core/i18n.ts';
 import type { RunSummary } from './sync/engine.ts';
-import { createApp, optionsFromEnv, VERSION, type App, type AppOptions } from './main.ts';
+import { AUDIT_KEY_ENV, createApp, optionsFromEnv, VERSION, type App, type AppOptions } from './main.ts';
 import { renderTable } from './cli/table.ts';
 import { MIGRATIONS } from './store/migrations.ts';
 import { formatAuditVerify, verifyAuditFile } from './audit/cli.ts';
@@ -179,7 +179,7 @@ export function buildProgram(): Command {
       const file = join(c.opts.dataDir, 'orderops.db');
       // Migrate first (creates an empty database), then verify read-only.
       await withApp({ ...c.opts, demo: 'off' }, async () => undefined);
-      const result = formatAuditVerify(await verifyAuditFile(file), c.t);
+      const result = formatAuditVerify(await verifyAuditFile(file, process.env[AUDIT_KEY_ENV]?.trim() || undefined), c.t);
       out(result.text);
       process.exitCode = result.exitCode;
     });

@@ -5,7 +5,7 @@ import type { BotServices } from '../commands/services.ts';
 import { AlertPipeline } from './alerts/pipeline.ts';
 import { createAlertService } from './alerts/service.ts';
 import { fanOut, perFinding } from './alerts/sinks.ts';
-import { AuditLog } from './audit/log.ts';
+import { AuditLog, type AuditProtection } from './audit/log.ts';
 import type { ChatHub } from './chat/hub.ts';
 import { createBotServices } from './chat/services.ts';
 import type { Clock } from './core/clock.ts';
@@ -49,6 +49,8 @@ export interface DomainDeps {
   timeZone: string;
   /** Chat with customers (wechaty), when configured; otherwise questions go out as template messages. */
   customerChat?: ChatWithCustomer | undefined;
+  /** How the audit chain is protected (ORDEROPS_AUDIT_KEY, the anchor file beside the database). */
+  auditProtection?: AuditProtection | undefined;
 }
 
 /** The assembled domain. */
@@ -68,7 +70,7 @@ export interface Domain {
 /** Builds audit, tasks, detectors, alerts and notifications over one store. */
 export function createDomain(deps: DomainDeps): Domain {
   const { store, clock, log, effective } = deps;
-  const audit = new AuditLog(store.db, clock);
+  const audit = new AuditLog(store.db, clock, deps.auditProtection);
   const sourcePorts = createSourceExecutorPorts({
     sources: deps.sources,
     settings: effective,
@@ -213,6 +215,7 @@ export function createDomain(deps: DomainDeps): Domain {
       await detect.stop();
       await alerts.stop();
       await notifier.stop();
+      await deps.auditProtection?.anchors?.close();
     },
   };
 }

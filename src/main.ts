@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ACTIONS, COMMANDS } from '../commands/index.ts';
 import type { BotServices } from '../commands/services.ts';
+import { anchorFileOf, AuditAnchors } from './audit/anchors.ts';
 import { clickEntry, commandEntry } from './audit/entries.ts';
 import { createDomain, type Domain } from './domain.ts';
 import { registerWeChatCallback } from './http/wechat-callback.ts';
@@ -31,6 +32,9 @@ import { SyncScheduler } from './sync/scheduler.ts';
 import { createSource } from './sync/sources/index.ts';
 import type { OrderSource } from './sync/sources/types.ts';
 import type { WebhookSource } from './sync/sources/webhook.ts';
+
+/** The environment variable holding the audit chain's HMAC key. */
+export const AUDIT_KEY_ENV = 'ORDEROPS_AUDIT_KEY';
 
 /** The package version, for /healthz and the banner. */
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -94,6 +98,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const wechatyOptions = wechatyOptionsFromEnv(opts.env, opts.dataDir);
   const settings = await SettingsStore.open(opts.dataDir);
   const store = await Store.open(join(opts.dataDir, 'orderops.db'));
+  const auditKey = opts.env[AUDIT_KEY_ENV]?.trim() || undefined;
+  if (!auditKey) log.warn(`the audit log is unkeyed: set ${AUDIT_KEY_ENV} so that nobody without the key can re-hash it`);
   await store.runs.markInterrupted(clock.now());
 
   let demo: DemoShop | undefined;
@@ -123,7 +129,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const engine = new SyncEngine({ store, settings: effectiveSettings, sources, clock, log, metrics, listeners, afterWrite: (result) => outbox?.(result) ?? Promise.resolve() });
   const scheduler = new SyncScheduler(engine, log);
   const http = new HttpServer(log);
-  registerHealthRoutes(http, { store, metrics, version: VERSION, sources: () => engine.sourceNames(), platforms: () => hubRef?.platforms() ?? [] });
+  registerHealthRoutes(http, { store, metrics, version: VERSION, sources: () => engine.sourceNames(), platforms: () => hubRef?.platforms() ?? [], auditKeyed: Boolean(auditKey) });
   registerOrderWebhook(http, {
     engine,
     log,
@@ -152,6 +158,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     log,
     timeZone: displayTimeZone(),
     customerChat: wechaty ? createWechatyChat(wechaty.bot, wechatyLog) : undefined,
+    auditProtection: { key: auditKey, anchors: new AuditAnchors(store.db, anchorFileOf(store.db.file), clock, auditKey, undefined, log) },
     hub: () => {
       if (!hubRef) throw new OrderOpsError('chat.not_ready', 'the chat hub is not built yet');
       return hubRef;

@@ -1,5 +1,5 @@
 // Canonical JSON and the row hash of the audit chain.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /** The hash the first row chains from. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -25,7 +25,11 @@ export interface AuditRowContent {
   data: unknown;
 }
 
-/** sha256(prev_hash + canonical JSON of the row), hex. */
-export function hashAuditRow(prevHash: string, row: AuditRowContent): string {
-  return createHash('sha256').update(prevHash).update(canonicalJson(row)).digest('hex');
+/**
+ * The row's link in the chain, hex: HMAC-SHA256 under the audit key (ORDEROPS_AUDIT_KEY) when there is one, so
+ * nobody without the key can re-hash an edited chain; sha256(prev_hash + canonical JSON of the row) otherwise.
+ */
+export function hashAuditRow(prevHash: string, row: AuditRowContent, key?: string): string {
+  const h = key ? createHmac('sha256', key) : createHash('sha256');
+  return h.update(prevHash).update(canonicalJson(row)).digest('hex');
 }

@@ -1,6 +1,7 @@
 // The append-only audit log: every command, click, state change and executor result, hash-chained.
 import type { Clock } from '../core/clock.ts';
 import type { Db } from '../store/db.ts';
+import type { AuditAnchors } from './anchors.ts';
 import { canonicalJson, GENESIS_HASH, hashAuditRow, type AuditRowContent } from './hash.ts';
 
 /** What happened, as the caller describes it. */
@@ -24,12 +25,25 @@ export interface AuditRecord extends Omit<AuditRowContent, 'data'> {
   hash: string;
 }
 
+/** How the chain is protected: keyed (HMAC under ORDEROPS_AUDIT_KEY) and anchored outside the database. */
+export interface AuditProtection {
+  /** The audit key; without it the chain is plain sha256 (anyone with the file could re-hash it). */
+  key?: string | undefined;
+  anchors?: AuditAnchors | undefined;
+}
+
 /** Appends hash-chained rows; appends are serialized through Db.transaction so the chain never forks. */
 export class AuditLog {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly protection: AuditProtection = {},
   ) {}
+
+  /** True when rows are keyed (HMAC); false means the log is unkeyed, as /healthz and the banner say. */
+  get keyed(): boolean {
+    return Boolean(this.protection.key);
+  }
 
   /** Appends one entry (joining the caller's transaction when there is one); returns its id and hash. */
   append(entry: AuditEntry): Promise<{ id: number; hash: string }> {
@@ -38,8 +52,10 @@ export class AuditLog {
       const id = (last?.id ?? 0) + 1;
       const prevHash = last?.hash ?? GENESIS_HASH;
       const content = { id, at: entry.at ?? this.clock.now(), actor: entry.actor, type: entry.type, subject: entry.subject, action: entry.action, data: entry.data ?? {} };
-      const hash = hashAuditRow(prevHash, content);
-      await this.db.run('INSERT INTO audit (id, at, actor, type, subject, action, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+      const key = this.protection.key;
+      const hash = hashAuditRow(prevHash, content, key);
+      this.protection.anchors?.touch();
+      await this.db.run('INSERT INTO audit (id, at, actor, type, subject, action, data, prev_hash, hash, keyed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
         id,
         content.at,
         content.actor,
@@ -49,6 +65,7 @@ export class AuditLog {
         canonicalJson(content.data),
         prevHash,
         hash,
+        key ? 1 : 0,
       ]);
       return { id, hash };
     });
@@ -75,6 +92,8 @@ export interface AuditRow {
   data: string;
   prev_hash: string;
   hash: string;
+  /** 1 when the hash is an HMAC under the audit key. */
+  keyed: number;
 }
 
 function toRecord(r: AuditRow): AuditRecord {

@@ -3,7 +3,7 @@ import type { SyncMetrics } from '../sync/metrics.ts';
 import { sendJson, type HttpServer } from './server.ts';
 
 /** GET /healthz (JSON: status, version, last sync per source, chat platforms and cards waiting for one) and GET /metrics (Prometheus text). */
-export function registerHealthRoutes(server: HttpServer, deps: { store: Store; metrics: SyncMetrics; version: string; sources: () => string[]; platforms?: () => string[] }): void {
+export function registerHealthRoutes(server: HttpServer, deps: { store: Store; metrics: SyncMetrics; version: string; sources: () => string[]; platforms?: () => string[]; auditKeyed?: boolean }): void {
   server.route('GET', '/healthz', async ({ res }) => {
     const latest = await deps.store.runs.latestPerSource();
     const lastOk = new Map((await deps.store.runs.lastSuccessPerSource()).map((r) => [r.source, r]));
@@ -18,7 +18,7 @@ export function registerHealthRoutes(server: HttpServer, deps: { store: Store; m
     // Cards kept for a platform that is down: that platform is degraded until they are out.
     const waiting = await deps.store.pendingCards.counts();
     const degraded = sources.some((s) => s.lastRun?.status === 'failed') || Object.keys(waiting).length > 0;
-    sendJson(res, 200, { status: degraded ? 'degraded' : 'ok', version: deps.version, sources, chat: { platforms: deps.platforms?.() ?? [], waitingCards: waiting } });
+    sendJson(res, 200, { status: degraded ? 'degraded' : 'ok', version: deps.version, sources, chat: { platforms: deps.platforms?.() ?? [], waitingCards: waiting }, audit: { keyed: deps.auditKeyed ?? false } });
   });
   server.route('GET', '/metrics', async ({ res }) => {
     const text = await deps.metrics.registry.metrics();

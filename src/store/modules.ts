@@ -8,7 +8,7 @@ import { PENDING_CARDS_SQL } from './pending-cards.ts';
 import { POSTED_CARDS_SQL } from './posted-cards.ts';
 import { SOURCE_SWITCHES_SQL } from './source-switches.ts';
 import { TASK_NOTES_SQL } from './task-notes-schema.ts';
-import { TASKS_SQL } from './tasks-schema.ts';
+import { AUDIT_KEYED_SQL, TASKS_SQL } from './tasks-schema.ts';
 
 /** A module's schema step: applied once, in list order, recorded by name in `schema_modules`. */
 export interface ModuleMigration {
@@ -30,6 +30,7 @@ export const MODULE_MIGRATIONS: readonly ModuleMigration[] = [
   { name: 'sync.address_doubts', sql: ADDRESS_DOUBTS_SQL },
   { name: 'chat.adapter_state', sql: ADAPTER_STATE_SQL },
   { name: 'chat.pending_cards', sql: PENDING_CARDS_SQL },
+  { name: 'audit.keyed', sql: AUDIT_KEYED_SQL },
 ];
 
 /** Applies the module steps not yet recorded; returns their names. */

@@ -60,3 +60,6 @@ export const TASKS_SQL = `
     hash TEXT NOT NULL
   );
 `;
+
+/** Marks rows whose hash is an HMAC under the audit key (a later step of the module migrations). */
+export const AUDIT_KEYED_SQL = `ALTER TABLE audit ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0;`;

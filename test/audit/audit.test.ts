@@ -37,7 +37,7 @@ test('verify catches a re-hashed row (broken link), a deleted row (gap) and an e
   const { store } = await tempStore(t);
   const log = new AuditLog(store.db, new ManualClock());
   for (let i = 0; i < 10; i++) await log.append({ actor: 'a:u', type: 'command', subject: '/approve', action: 'run', data: { i } });
-  assert.equal(formatAuditVerify(await verifyAudit(store.db), getT('en')).text, 'Audit log intact: 10 rows verified.');
+  assert.equal(formatAuditVerify(await verifyAudit(store.db), getT('en')).text, 'Audit log intact: 10 rows verified. The log is unkeyed: set ORDEROPS_AUDIT_KEY so that nobody without the key can re-hash it.');
 
   // A forger who recomputes the edited row's hash still breaks the next row's link.
   const row = await store.db.get<{ id: number; at: number; actor: string; type: string; subject: string; action: string; data: string; prev_hash: string }>('SELECT * FROM audit WHERE id = 4');

@@ -12,6 +12,7 @@ interface Health {
   version: string;
   sources: { source: string; lastRun: { status: string } | null }[];
   chat: { platforms: string[]; waitingCards: Record<string, number> };
+  audit: { keyed: boolean };
 }
 
 test('`orderops start` boots on embedded defaults, shows a banner, syncs the demo shop, and stops cleanly', { timeout: 60_000 }, async (t) => {
@@ -44,6 +45,7 @@ test('`orderops start` boots on embedded defaults, shows a banner, syncs the dem
   assert.ok(health);
   assert.deepEqual(health.sources.map((s) => [s.source, s.lastRun?.status]), [['erp', 'ok'], ['wms', 'ok'], ['storefront', 'ok']]);
   assert.deepEqual(health.chat, { platforms: ['console'], waitingCards: {} });
+  assert.deepEqual(health.audit, { keyed: false }, 'healthz says the audit log is unkeyed');
   const metrics = await (await fetch(`${url}/metrics`)).text();
   assert.match(metrics, /orderops_records_synced_total\{source="erp"\} [1-9]/);
 
