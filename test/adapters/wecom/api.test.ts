@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { WeComApi } from '../../../src/adapters/wecom/api.ts';
 import { renderWeComCard } from '../../../src/adapters/wecom/render.ts';
 import { card } from '../../../src/core/card.ts';
-import { systemClock } from '../../../src/core/clock.ts';
+import { ManualClock, systemClock } from '../../../src/core/clock.ts';
 import { PermanentError, RetryableError } from '../../../src/core/errors.ts';
 import { createSilentLogger } from '../../../src/core/logger.ts';
 import { FakeWeComApi } from '../../fakes/wecom-api.ts';
@@ -90,4 +90,23 @@ test('the robot webhook: markdown sent, 93000 for a bad key is permanent', async
   assert.deepEqual(fake.robotMessages.map((m) => m.content), ['**hi**']);
   await assert.rejects(api.robotSend('nope', 'x'), (err: unknown) => err instanceof PermanentError && err.code === 'wecom.93000');
   assert.ok(fake.callsTo('/cgi-bin/webhook/send').every((c) => c.query.key !== undefined));
+});
+
+test('45009 waits out a backoff on the injected clock before the retry', async (t) => {
+  const fake = await FakeWeComApi.start();
+  t.after(() => fake.close());
+  const clock = new ManualClock();
+  const api = new WeComApi({ apiBase: fake.apiBase, corpId: fake.corpId, secret: fake.secret, agentId: 7, clock, log: createSilentLogger(), retry: { retries: 3, baseMs: 1000, maxMs: 8000, maxRetryAfterMs: 60_000 } });
+  await api.accessToken();
+  fake.failNext('/cgi-bin/message/send', 45009);
+  const sending = api.sendText({ touser: 'u1' }, 'later');
+  for (let i = 0; i < 500 && clock.pendingSleeps() === 0; i++) await new Promise((r) => setTimeout(r, 2));
+  assert.equal(clock.pendingSleeps(), 1, 'backing off');
+  assert.equal(fake.callsTo('/cgi-bin/message/send').length, 1);
+  clock.advance(499);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(fake.callsTo('/cgi-bin/message/send').length, 1, 'not before half the first ceiling');
+  clock.advance(600);
+  await sending;
+  assert.equal(fake.callsTo('/cgi-bin/message/send').length, 2);
 });
