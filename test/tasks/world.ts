@@ -192,15 +192,22 @@ export function cardsIn(chat: MemoryChat, channelId: string): { id: string; card
   return [...chat.messages.values()].filter((m) => m.channelId === channelId && typeof m.content !== 'string').map((m) => ({ id: m.id, card: m.content as Card, versions: m.versions }));
 }
 
-/** Advances the manual clock until `p` settles (executor backoff sleeps on it). */
-export async function settle<T>(clock: ManualClock, p: Promise<T>, stepMs = 1000): Promise<T> {
+/**
+ * Advances the manual clock until `p` settles (executor backoff sleeps on it). Bounded by wall time, not by a count of
+ * event-loop turns: on a busy machine SQLite's work takes many more turns, and a loop that gave up early left `p`
+ * waiting on a sleep nobody would advance (the test was then cancelled with the event loop empty).
+ */
+export async function settle<T>(clock: ManualClock, p: Promise<T>, stepMs = 1000, wallMs = 60_000): Promise<T> {
   let done = false;
   const watched = p.finally(() => {
     done = true;
   });
-  for (let i = 0; i < 10_000 && !done; i++) {
-    await new Promise((r) => setImmediate(r));
+  const deadline = Date.now() + wallMs;
+  while (!done) {
+    if (Date.now() > deadline) throw new Error(`settle: still pending after ${wallMs} ms of wall time`);
     if (clock.pendingSleeps() > 0) clock.advance(stepMs);
+    // A timer, not setImmediate: it keeps the event loop alive while I/O (SQLite) is in flight.
+    await new Promise((r) => setTimeout(r, 1));
   }
   return watched;
 }
