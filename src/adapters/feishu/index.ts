@@ -42,6 +42,8 @@ export class FeishuAdapter implements ChatAdapter {
   private readonly dedupe: DeliveryDedupe;
   // What kind of chat each chat id is (from messages), so a later ephemeral notice knows where it may go.
   private readonly chatTypes = new Map<string, 'p2p' | 'group'>();
+  // Events the HTTP route verified and parsed, while the SDK dispatches them.
+  private readonly verified = new Map<string, FeishuInbound>();
 
   constructor(private readonly opts: FeishuAdapterOptions) {
     const domain = (opts.apiBase ?? FEISHU_API_BASE).replace(/\/$/, '');
@@ -76,7 +78,7 @@ export class FeishuAdapter implements ChatAdapter {
       log: opts.log,
       maxBodyBytes: opts.maxBodyBytes ?? FEISHU_MAX_BODY_BYTES,
       mainCommand: opts.mainCommand ?? 'orderops',
-      dispatch: (body) => this.dispatcher.invoke(body, { needCheck: false }),
+      dispatch: (body, inbound) => this.dispatchVerified(body, inbound),
     });
     opts.server.route('POST', opts.path ?? '/feishu/events', this.receiver.handle);
   }
@@ -134,11 +136,23 @@ export class FeishuAdapter implements ChatAdapter {
     }
   }
 
+  // The route already parsed the event: the SDK's handler picks that up by event id instead of parsing again.
+  private async dispatchVerified(body: Record<string, unknown>, inbound: FeishuInbound): Promise<unknown> {
+    const key = inbound.event.dedupeKey;
+    this.verified.set(key, inbound);
+    try {
+      return await this.dispatcher.invoke(body, { needCheck: false });
+    } finally {
+      this.verified.delete(key);
+    }
+  }
+
   // Both ways in end here, with the SDK's flattened event.
   private async onSdkEvent(data: unknown): Promise<ClickAnswer | undefined> {
-    let inbound: FeishuInbound | undefined;
+    const flat = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+    let inbound = typeof flat.event_id === 'string' ? this.verified.get(flat.event_id) : undefined;
     try {
-      inbound = toFeishuInbound(unflattenSdkEvent(typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {}), this.opts.mainCommand ?? 'orderops');
+      inbound ??= toFeishuInbound(unflattenSdkEvent(flat), this.opts.mainCommand ?? 'orderops');
     } catch (err) {
       this.opts.log.warn({ err: describeError(err) }, 'feishu event malformed; dropped');
       return undefined;

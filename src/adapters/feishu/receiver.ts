@@ -7,7 +7,7 @@ import type { Clock } from '../../core/clock.ts';
 import type { Logger } from '../../core/logger.ts';
 import { HttpError, readBody, sendJson, type RouteContext } from '../../http/server.ts';
 import { decryptFeishu } from './crypto.ts';
-import { CARD_ACTION_EVENT, encryptedField, FeishuBodyError, MESSAGE_EVENT, parseFeishuBody, parseJsonObject, toFeishuInbound, type FeishuDelivery } from './inbound.ts';
+import { CARD_ACTION_EVENT, encryptedField, FeishuBodyError, MESSAGE_EVENT, parseFeishuBody, parseJsonObject, toFeishuInbound, type FeishuDelivery, type FeishuInbound } from './inbound.ts';
 import { FEISHU_SIGNATURE_WINDOW_S } from './limits.ts';
 import { checkFeishuSignature, checkTimestampWindow, createTimeMs, tokenMatches, type FeishuAuthFailure } from './signature.ts';
 
@@ -19,8 +19,8 @@ export interface FeishuHttpReceiverOptions {
   log: Logger;
   maxBodyBytes: number;
   mainCommand: string;
-  /** Hands a verified plaintext envelope to the SDK; resolves with the answer body (a click's), if any. */
-  dispatch(body: Record<string, unknown>): Promise<unknown>;
+  /** Hands a verified plaintext envelope (and its parsed event) to the SDK; resolves with the answer body, if any. */
+  dispatch(body: Record<string, unknown>, inbound: FeishuInbound): Promise<unknown>;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -107,13 +107,16 @@ export class FeishuHttpReceiver {
     if (delivery.kind === 'v1') return sendJson(res, 200, {});
     const type = delivery.envelope.header.event_type;
     if (type !== MESSAGE_EVENT && type !== CARD_ACTION_EVENT) return sendJson(res, 200, {});
+    let inbound: FeishuInbound | undefined;
     try {
-      toFeishuInbound(delivery.body, this.opts.mainCommand);
+      inbound = toFeishuInbound(delivery.body, this.opts.mainCommand);
     } catch (err) {
       badBody(err);
     }
     if (!this.running) throw new HttpError(503, 'not_ready', 'the Feishu adapter is not started', { 'retry-after': '5' });
-    const answer = await this.opts.dispatch(delivery.body);
+    // Bot messages, non-text messages: acknowledged, nothing to hand on.
+    if (!inbound) return sendJson(res, 200, {});
+    const answer = await this.opts.dispatch(delivery.body, inbound);
     sendJson(res, 200, typeof answer === 'object' && answer !== null ? answer : {});
   };
 }

@@ -29,9 +29,24 @@ export interface RenderWords {
 
 const FIELDS_AS_COLUMNS = 8;
 
-/** Makes a piece, measuring it. */
+/** Makes a piece; its size is measured when first asked (most cards fit whole and never ask). */
 export function piece(element: FeishuElement, count: number, units: number, essential = false): Piece {
-  return { element, bytes: Buffer.byteLength(JSON.stringify(element), 'utf8'), count, units, essential };
+  let bytes: number | undefined;
+  return {
+    get element() {
+      return element;
+    },
+    set element(e: FeishuElement) {
+      element = e;
+      bytes = undefined;
+    },
+    get bytes() {
+      return (bytes ??= Buffer.byteLength(JSON.stringify(element), 'utf8'));
+    },
+    count,
+    units,
+    essential,
+  };
 }
 
 /** A markdown component (`notation` is the small grey size). */
@@ -92,8 +107,10 @@ function renderTable(columns: string[], rows: string[][], words: RenderWords): P
   });
   let n = shown.length;
   let table = piece(build(n), 1, Math.max(1, n));
-  // One table may use at most a third of the card; whole rows go first.
-  while (n > 1 && table.bytes > L.renderBytes / 3) {
+  // One table may use at most a third of the card; whole rows go first. Measured only when a generous estimate
+  // (3 bytes a character, 16 of JSON around each cell) says it might not fit.
+  const estimate = [columns, ...shown].reduce((sum, r) => sum + r.reduce((m, c) => m + c.length * 3 + 16, 16), 0);
+  while (n > 1 && estimate > L.renderBytes / 3 && table.bytes > L.renderBytes / 3) {
     n = Math.max(1, Math.floor(n * 0.8));
     table = piece(build(n), 1, n);
   }

@@ -88,10 +88,15 @@ export function renderFeishuCard(card: Card): FeishuCard {
   const pieces = elements.flatMap((e) => renderElement(e, words));
   if (dropped > 0) {
     const last = pieces.map((p) => p.essential).lastIndexOf(true);
-    pieces.splice(last + 1, 0, { ...piece(markdown(words.moreButtons(dropped), true), 1, 0), essential: true });
+    pieces.splice(last + 1, 0, piece(markdown(words.moreButtons(dropped), true), 1, 0, true));
   }
-  const skeletonBytes = Buffer.byteLength(JSON.stringify(out), 'utf8');
-  out.body.elements = fit(pieces, skeletonBytes, words);
+  // The common case: everything fits as it is (one serialization instead of one per component).
+  out.body.elements = pieces.map((p) => p.element);
+  const whole = pieces.reduce((n, p) => n + p.count, 0) <= L.cardElements && Buffer.byteLength(JSON.stringify(out), 'utf8') <= L.renderBytes;
+  if (!whole) {
+    out.body.elements = [];
+    out.body.elements = fit(pieces, Buffer.byteLength(JSON.stringify(out), 'utf8'), words);
+  }
   if (out.body.elements.length === 0) out.body.elements.push(markdown(summaryOf(card)));
   return out;
 }
