@@ -12,6 +12,7 @@ import { CARD_ACTION_EVENT, MESSAGE_EVENT, toFeishuInbound, unflattenSdkEvent, t
 import { FEISHU_CHAT_LIMITS, FEISHU_CLICK_BUDGET_MS, FEISHU_LIMITS, FEISHU_MAX_BODY_BYTES } from './limits.ts';
 import { FeishuLongConnection } from './long-connection.ts';
 import { FEISHU_API_BASE, type FeishuAdapterOptions, type FeishuMode } from './options.ts';
+import { createFeishuHttpInstance } from './http-instance.ts';
 import { FeishuHttpReceiver } from './receiver.ts';
 import { renderFeishuCard, renderFeishuOutbound } from './render.ts';
 import { createFeishuResponder } from './responder.ts';
@@ -51,7 +52,8 @@ export class FeishuAdapter implements ChatAdapter {
     const logger = toSdkLogger(opts.log);
     // Our own token cache: the SDK's default one is shared by every client of the process, keyed by app id.
     const cache = new DefaultCache();
-    this.client = new Client({ appId: opts.appId, appSecret: opts.appSecret, domain, cache, logger, loggerLevel: LoggerLevel.warn });
+    const httpInstance = createFeishuHttpInstance();
+    this.client = new Client({ appId: opts.appId, appSecret: opts.appSecret, domain, cache, logger, loggerLevel: LoggerLevel.warn, httpInstance });
     this.api = new FeishuApi({ client: this.client, cache, appId: opts.appId, clock: opts.clock, log: opts.log, retry: { ...DEFAULT_FEISHU_RETRY, ...opts.retry } });
     this.dedupe = new DeliveryDedupe(opts.clock);
     this.dispatcher = new EventDispatcher({ logger, loggerLevel: LoggerLevel.warn }).register({
@@ -63,6 +65,7 @@ export class FeishuAdapter implements ChatAdapter {
         appId: opts.appId,
         appSecret: opts.appSecret,
         domain,
+        httpInstance,
         log: opts.log,
         autoReconnect: opts.ws?.autoReconnect ?? true,
         connectTimeoutMs: opts.ws?.connectTimeoutMs ?? 20_000,

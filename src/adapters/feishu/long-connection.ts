@@ -1,6 +1,6 @@
 // FEISHU_MODE=ws: the SDK's WSClient (it asks `${domain}/callback/ws/endpoint` for the socket URL, then speaks
 // its protobuf frames); events and card callbacks go to the same EventDispatcher as the HTTP route.
-import { LoggerLevel, WSClient, type EventDispatcher } from '@larksuiteoapi/node-sdk';
+import { LoggerLevel, WSClient, type EventDispatcher, type HttpInstance } from '@larksuiteoapi/node-sdk';
 import { PermanentError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { toSdkLogger } from './sdk-logger.ts';
@@ -10,6 +10,7 @@ export interface LongConnectionOptions {
   appId: string;
   appSecret: string;
   domain: string;
+  httpInstance: HttpInstance;
   log: Logger;
   autoReconnect: boolean;
   /** Wall-clock bound on the first connection. */
@@ -32,6 +33,7 @@ export class FeishuLongConnection {
         appId: opts.appId,
         appSecret: opts.appSecret,
         domain: opts.domain,
+        httpInstance: opts.httpInstance,
         logger: toSdkLogger(opts.log),
         loggerLevel: LoggerLevel.info,
         autoReconnect: opts.autoReconnect,
