@@ -220,6 +220,9 @@ export class FakeFeishuApi {
     if (m.state === 'recalled') return fail(230011, 'The message is recalled.');
     if (m.state === 'deleted') return fail(230110, 'The message is deleted.');
     if (typeof body.content !== 'string') return fail(230001, 'content must be a string');
+    // Both the card being replaced and its replacement must be shared cards (update_multi).
+    const before = JSON.parse(m.versions.at(-1) ?? '{}') as { config?: { update_multi?: unknown } };
+    if (before.config?.update_multi !== true) return fail(230001, 'the sent card has no config.update_multi: it cannot be updated');
     const verdict = validateFeishuCard(body.content);
     if (!verdict.ok) return fail(verdict.code, verdict.error);
     m.versions.push(body.content);
