@@ -116,6 +116,10 @@ export function validateFeishuCard(card: unknown): CardVerdict {
     const body = obj(c.body, 'body');
     onlyKeys(body, BODY_KEYS, 'body');
     const elements = walk(body.elements, 'body.elements');
+    // At most five table components per card, and only at the card's root.
+    const tables = (body.elements as { tag?: unknown }[]).filter((e) => e.tag === 'table').length;
+    if (tables > 5) throw new Refusal(230099, `card has ${tables} tables (max 5)`);
+    if (JSON.stringify(body.elements).split('"tag":"table"').length - 1 > tables) throw new Refusal(230099, 'a table may only sit at the root of the body');
     if (elements > MAX_ELEMENTS) throw new Refusal(230099, `card has ${elements} components (max ${MAX_ELEMENTS})`);
     return { ok: true, bytes, elements };
   } catch (err) {

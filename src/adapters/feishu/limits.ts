@@ -15,6 +15,8 @@ export const FEISHU_LIMITS = {
   /** Text of one markdown component (bytes, UTF-8). */
   markdownBytes: 8 * 1024,
   tableRows: 50,
+  /** Table components per card (more tables become markdown tables). */
+  tablesPerCard: 5,
   tableCell: 200,
   tablePageSize: 10,
   toastText: 300,

@@ -94,6 +94,18 @@ function renderFields(fields: { label: string; value: string }[]): Piece[] {
   return pieces;
 }
 
+// Feishu markdown has tables too: used once a card holds the five table components it may hold.
+function markdownTable(columns: string[], rows: string[][], words: RenderWords): Piece[] {
+  const width = Math.max(1, columns.length, ...rows.map((r) => r.length));
+  const cell = (text: string | undefined): string => toFeishuMarkdown(truncateChars((text ?? '').replace(/\s+/g, ' ').trim(), L.tableCell)).replace(/\|/g, '&#124;') || ' ';
+  const line = (r: string[]): string => `| ${Array.from({ length: width }, (_v, i) => cell(r[i])).join(' | ')} |`;
+  const shown = rows.slice(0, L.tableRows);
+  const lines = [line(columns), `|${' --- |'.repeat(width)}`, ...shown.map(line)];
+  const pieces = [piece(markdown(lines.join('\n')), 1, Math.max(1, shown.length))];
+  const left = rows.length - shown.length;
+  return left > 0 ? [...pieces, piece(markdown(words.moreRows(left), true), 1, left)] : pieces;
+}
+
 function renderTable(columns: string[], rows: string[][], words: RenderWords): Piece[] {
   const width = Math.max(1, columns.length, ...rows.map((r) => r.length));
   const names = Array.from({ length: width }, (_v, i) => `c${i}`);
@@ -118,14 +130,21 @@ function renderTable(columns: string[], rows: string[][], words: RenderWords): P
   return left > 0 ? [table, piece(markdown(words.moreRows(left), true), 1, left)] : [table];
 }
 
+/** How many table components a card may still take (Feishu allows five per card). */
+export interface TableAllowance {
+  left: number;
+}
+
 /** The components of one body element. */
-export function renderElement(e: CardElement, words: RenderWords): Piece[] {
+export function renderElement(e: CardElement, words: RenderWords, tables: TableAllowance): Piece[] {
   switch (e.type) {
     case 'text':
       return e.text.trim() === '' ? [] : [piece(markdown(toFeishuMarkdown(e.text)), 1, 1)];
     case 'fields':
       return renderFields(e.fields.filter((f) => f.label.trim() !== '' || f.value.trim() !== ''));
     case 'table':
+      if (tables.left <= 0) return markdownTable(e.columns, e.rows, words);
+      tables.left -= 1;
       return renderTable(e.columns, e.rows, words);
     case 'list': {
       const items = e.items.filter((i) => i.trim() !== '');

@@ -85,7 +85,8 @@ export function renderFeishuCard(card: Card): FeishuCard {
     out.header = { title: { tag: 'plain_text', content: truncateChars(card.header.title.replace(/\s+/g, ' ').trim(), L.headerText) }, template: SEVERITY_TEMPLATE[card.header.severity ?? 'info'] };
   }
   const { elements, dropped } = capButtons(card.elements);
-  const pieces = elements.flatMap((e) => renderElement(e, words));
+  const tables = { left: L.tablesPerCard as number };
+  const pieces = elements.flatMap((e) => renderElement(e, words, tables));
   if (dropped > 0) {
     const last = pieces.map((p) => p.essential).lastIndexOf(true);
     pieces.splice(last + 1, 0, piece(markdown(words.moreButtons(dropped), true), 1, 0, true));

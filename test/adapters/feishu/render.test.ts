@@ -65,6 +65,18 @@ test('many small components: the 200 limit counts nested ones', () => {
   assert.ok(verdict.ok && verdict.elements <= 200, JSON.stringify(verdict));
 });
 
+test('a card with more than five tables: five table components, the rest as markdown tables', () => {
+  const b = card();
+  for (let i = 0; i < 7; i++) b.table(['order', 'note'], [[`A${i}`, 'a|b']]);
+  const out = renderFeishuCard(b.build());
+  const verdict = validateFeishuCard(out);
+  assert.ok(verdict.ok, JSON.stringify(verdict));
+  assert.equal(out.body.elements.filter((e) => e.tag === 'table').length, 5);
+  const md = out.body.elements.filter((e) => e.tag === 'markdown').map((e) => String(e.content));
+  assert.equal(md.length, 2);
+  assert.ok(md[0]?.startsWith('| order | note |') && md[0].includes('| A5 | a&#124;b |'), md[0]);
+});
+
 test('plain text renders as a header-less card; an empty card still has a body', () => {
   const out = renderFeishuText('Order **A1** is packed');
   assert.equal(out.header, undefined);
