@@ -177,7 +177,8 @@ export class FeishuAdapter implements ChatAdapter {
     }
     const clickTarget = { ...target, chatType: target.chatType ?? this.chatTypes.get(target.chatId) };
     const session = event.kind === 'action' && target.messageId ? this.clicks.begin(target.messageId) : undefined;
-    const run: Promise<void> = handler(event, createFeishuResponder(this.api, clickTarget, log, session))
+    const respond = createFeishuResponder(this.api, clickTarget, log, session);
+    const run: Promise<void> = (async () => handler(event, respond))()
       .catch((err: unknown) => log.error({ err: describeError(err), kind: event.kind, key: event.dedupeKey }, 'feishu event handler failed'))
       .finally(() => this.inflight.delete(run));
     this.inflight.add(run);
