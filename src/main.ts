@@ -10,6 +10,7 @@ import { registerWeChatCallback } from './http/wechat-callback.ts';
 import { createCustomerChannels } from './notify/channels/from-env.ts';
 import { createWechatyBot, wechatyOptionsFromEnv, type WechatyBot } from './notify/channels/wechaty-bot.ts';
 import { createWechatyChat, routeWechatyReplies } from './conversations/wechaty-chat.ts';
+import { createWechatStaffFilter, createWechatyStaffAdapter, wechatyStaffOptionsFromEnv } from './adapters/wechaty/index.ts';
 import { displayTimeZone } from '../commands/shared.ts';
 import { OrderOpsError } from './core/errors.ts';
 import type { SyncListener } from './sync/engine.ts';
@@ -78,6 +79,8 @@ export interface App {
   readonly demo: DemoShop | undefined;
   /** The shop's WeChat account through wechaty, when WECHATY_PUPPET is set. */
   readonly wechaty: WechatyBot | undefined;
+  /** A second WeChat account for staff only (WECHATY_STAFF_PUPPET), when set. */
+  readonly wechatyStaff: WechatyBot | undefined;
   /** Settings as the engine sees them (the file plus the demo's sources when the demo runs). */
   effectiveSettings(): Settings;
   /** Starts the schedules and the HTTP server; resolves with the server's URL. */
@@ -96,6 +99,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const log = opts.log ?? createLogger(opts.env.LOG_LEVEL);
   // Read first: a bad WECHATY_PUPPET fails before anything is opened.
   const wechatyOptions = wechatyOptionsFromEnv(opts.env, opts.dataDir);
+  const wechatyStaffOptions = wechatyStaffOptionsFromEnv(opts.env, opts.dataDir);
   const settings = await SettingsStore.open(opts.dataDir);
   const store = await Store.open(join(opts.dataDir, 'orderops.db'));
   const auditKey = opts.env[AUDIT_KEY_ENV]?.trim() || undefined;
@@ -145,6 +149,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // The shop's WeChat account (WECHATY_PUPPET…): the customers' chat in conversations and the wechaty notification channel.
   const wechatyLog = log.child({ platform: 'wechaty' });
   const wechaty = wechatyOptions ? createWechatyBot(wechatyOptions, wechatyLog) : undefined;
+  // Staff on WeChat: their own bot (WECHATY_STAFF_PUPPET…), or the shop's, where staff contacts and rooms are theirs.
+  const wechatyStaff = wechatyStaffOptions ? createWechatyBot(wechatyStaffOptions, log.child({ platform: 'wechat-staff' })) : undefined;
+  const staffBot = wechatyStaff?.bot ?? wechaty?.bot;
   const channels = createCustomerChannels({ env: opts.env, settings: effectiveSettings, clock, log, inbox: consoleAdapter.inbox, store, wechaty: wechaty?.bot });
   let hubRef: ChatHub<BotServices> | undefined;
   const domain = createDomain({
@@ -166,7 +173,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   listeners.push(domain.detect);
   // Listening before the bot starts, so no reply that arrives right after login is missed.
-  const stopReplies = wechaty ? routeWechatyReplies(wechaty.bot, domain.conversations.service, wechatyLog) : undefined;
+  // On a shared bot the staff adapter takes staff texts; everything else stays the customers' conversation.
+  const stopReplies = wechaty ? routeWechatyReplies(wechaty.bot, domain.conversations.service, wechatyLog, undefined, wechatyStaff ? undefined : createWechatStaffFilter(effectiveSettings)) : undefined;
   outbox = (result) => domain.notifier.afterWrite(result);
   const hub = new ChatHub<BotServices>({
     settings: effectiveSettings,
@@ -181,6 +189,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   hubRef = hub;
   hub.register(consoleAdapter);
+  if (staffBot) hub.register(createWechatyStaffAdapter({ bot: staffBot, settings: effectiveSettings, state: store.adapterState, clock, log: log.child({ platform: 'wechat' }) }));
   // Each platform switches on when its credentials are in the environment.
   const slack = slackOptionsFromEnv(opts.env);
   if (slack) hub.register(createSlackAdapter({ ...slack, server: http, clock, log: log.child({ platform: 'slack' }) }));
@@ -200,12 +209,14 @@ export async function createApp(opts: AppOptions): Promise<App> {
     domain,
     demo,
     wechaty,
+    wechatyStaff,
     effectiveSettings,
     async start() {
       await hub.start();
       const addr = await http.listen(opts.port, opts.host);
       await domain.start();
       await wechaty?.start();
+      await wechatyStaff?.start();
       scheduler.apply(effectiveSettings().sources);
       const host = addr.address.includes(':') ? `[${addr.address}]` : addr.address;
       return { url: `http://${host}:${addr.port}` };
@@ -215,6 +226,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await engine.stop();
       stopReplies?.();
       await wechaty?.stop();
+      await wechatyStaff?.stop();
       await domain.stop();
       // Adapters first: the console's open event streams would otherwise keep the server from closing.
       await hub.stop();

@@ -103,9 +103,13 @@ export class AuditAnchors {
     return anchor;
   }
 
-  /** Waits for a pending anchor and writes the final one. */
+  /** Waits for a pending anchor and writes the final one; a failed write is logged, never a failed shutdown. */
   async close(): Promise<void> {
     await this.running;
-    await this.anchorIfDue(true);
+    try {
+      await this.anchorIfDue(true);
+    } catch (err) {
+      this.log?.error({ err: describeError(err), file: this.file }, 'writing the final audit anchor failed');
+    }
   }
 }
