@@ -12,11 +12,13 @@ import { createWechatyBot, wechatyOptionsFromEnv, type WechatyBot } from './noti
 import { createWechatyChat, routeWechatyReplies } from './conversations/wechaty-chat.ts';
 import { createWechatStaffFilter, createWechatyStaffAdapter, wechatyStaffOptionsFromEnv } from './adapters/wechaty/index.ts';
 import { displayTimeZone } from '../commands/shared.ts';
-import { OrderOpsError } from './core/errors.ts';
+import { describeError, OrderOpsError } from './core/errors.ts';
 import type { SyncListener } from './sync/engine.ts';
 import type { BatchResult } from './store/sync-store.ts';
 import { consoleAccessFromEnv, createConsoleAdapter, type ConsoleAdapter } from './adapters/console/index.ts';
 import { createSlackAdapter, slackOptionsFromEnv } from './adapters/slack/index.ts';
+import { createFeishuAdapter, feishuOptionsFromEnv } from './adapters/feishu/index.ts';
+import { createWeComAdapter, wecomOptionsFromEnv } from './adapters/wecom/index.ts';
 import { ChatHub } from './chat/hub.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { createLogger, type Logger } from './core/logger.ts';
@@ -100,6 +102,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   // Read first: a bad WECHATY_PUPPET fails before anything is opened.
   const wechatyOptions = wechatyOptionsFromEnv(opts.env, opts.dataDir);
   const wechatyStaffOptions = wechatyStaffOptionsFromEnv(opts.env, opts.dataDir);
+  // Each chat platform switches on when its credentials are in the environment; a partial set fails here, first.
+  const slack = slackOptionsFromEnv(opts.env);
+  const feishu = feishuOptionsFromEnv(opts.env);
+  const wecom = wecomOptionsFromEnv(opts.env);
   const settings = await SettingsStore.open(opts.dataDir);
   const store = await Store.open(join(opts.dataDir, 'orderops.db'));
   const auditKey = opts.env[AUDIT_KEY_ENV]?.trim() || undefined;
@@ -190,12 +196,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
   hubRef = hub;
   hub.register(consoleAdapter);
   if (staffBot) hub.register(createWechatyStaffAdapter({ bot: staffBot, settings: effectiveSettings, state: store.adapterState, clock, log: log.child({ platform: 'wechat' }) }));
-  // Each platform switches on when its credentials are in the environment.
-  const slack = slackOptionsFromEnv(opts.env);
   if (slack) hub.register(createSlackAdapter({ ...slack, server: http, clock, log: log.child({ platform: 'slack' }) }));
+  if (feishu) hub.register(createFeishuAdapter({ ...feishu, server: http, clock, log: log.child({ platform: 'feishu' }) }));
+  if (wecom) hub.register(createWeComAdapter({ ...wecom, server: http, state: store.adapterState, clock, log: log.child({ platform: 'wecom' }) }));
   const wechatToken = opts.env.WECHAT_TOKEN;
   if (wechatToken) registerWeChatCallback(http, { token: wechatToken, onDeliveryReport: (r) => domain.notifier.onDeliveryReport(r), log, clock, replay: store.adapterState });
 
+  let pruner: NodeJS.Timeout | undefined;
   return {
     settings,
     store,
@@ -213,6 +220,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     effectiveSettings,
     async start() {
       await hub.start();
+      // Expired adapter state (spent WeCom codes, old reply codes, used WeChat nonces) is dropped hourly.
+      pruner = setInterval(() => void store.adapterState.prune(clock.now()).catch((err: unknown) => log.error({ err: describeError(err) }, 'pruning adapter state failed')), 3_600_000);
+      pruner.unref();
       const addr = await http.listen(opts.port, opts.host);
       await domain.start();
       await wechaty?.start();
@@ -222,6 +232,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       return { url: `http://${host}:${addr.port}` };
     },
     async stop() {
+      clearInterval(pruner);
       scheduler.stop();
       await engine.stop();
       stopReplies?.();
