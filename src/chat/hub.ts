@@ -312,7 +312,7 @@ export class ChatHub<S> {
 
   private async updateOne(ref: PostedRef, card: Card): Promise<void> {
     const adapter = this.adapter(ref.platform);
-    const fresh = await this.queues.enqueue(ref.platform, ref.channelId, adapter.limits, () => adapter.update(ref, card));
+    const fresh = adapter.answersInline?.(ref) ? await adapter.update(ref, card) : await this.queues.enqueue(ref.platform, ref.channelId, adapter.limits, () => adapter.update(ref, card));
     if (fresh && fresh.messageId !== ref.messageId) await this.deps.posted.replace(ref, fresh, this.deps.clock.now());
     else await this.deps.posted.touch(ref, this.deps.clock.now());
   }

@@ -95,4 +95,9 @@ export interface ChatAdapter {
    * remembers the new copy in place of the old one.
    */
   update(ref: PostedRef, content: Card): Promise<PostedRef | void>;
+  /**
+   * True when an update of `ref` right now travels in the answer to a click on it (Feishu's card callback), using
+   * none of the platform's send quota: the hub then does not hold it in the channel's send queue.
+   */
+  answersInline?(ref: PostedRef): boolean;
 }

@@ -155,3 +155,30 @@ test('sends to one channel keep their order and the platform rate', async () => 
   assert.deepEqual(done, [1, 2, 3, 4]);
   assert.equal(clock.now(), 2000, 'two sends in the burst, then one per second');
 });
+
+test('an update the platform carries in a click answer skips the channel send queue; other updates wait for the rate', async (t) => {
+  const { store } = await tempStore(t);
+  const clock = new ManualClock(0);
+  class InlineChat extends MemoryChat {
+    inline = true;
+    answersInline(): boolean {
+      return this.inline;
+    }
+  }
+  const chat = new InlineChat('x', { perChannelPerSecond: 1, burst: 1 }, () => clock.now());
+  const settings = settingsWith([], { language: 'en', chat: { defaultRole: 'viewer', users: {}, routes: { alerts: ['x:ops'] }, channels: {} } });
+  const hub = new ChatHub<null>({ settings: () => settings, posted: store.posted, commands: [], actions: [], services: null, clock, log: createSilentLogger() });
+  hub.register(chat);
+  await hub.publish('alerts', 'k', card().header('v1').build());
+  // Ten inline updates in the same instant: none waits for a send token (the clock never moves).
+  for (let i = 2; i <= 11; i++) await hub.updateCard('k', card().header(`v${i}`).build());
+  assert.equal([...chat.messages.values()][0]?.versions, 11);
+  assert.equal(clock.pendingSleeps(), 0);
+  chat.inline = false;
+  const queued = hub.updateCard('k', card().header('v12').build());
+  for (const end = Date.now() + 5000; clock.pendingSleeps() === 0 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 2));
+  assert.equal(clock.pendingSleeps(), 1, 'an API update waits for the channel rate');
+  clock.advance(1000);
+  await queued;
+  assert.equal([...chat.messages.values()][0]?.versions, 12);
+});

@@ -30,6 +30,11 @@ export class ClickSessions {
     return session;
   }
 
+  /** True while a click on `messageId` is being answered (an update now goes in that answer, not through the API). */
+  isOpen(messageId: string): boolean {
+    return (this.byMessage.get(messageId)?.size ?? 0) > 0;
+  }
+
   /** Hands an update of `messageId` to its open clicks; false when there is none (the caller PATCHes). */
   offerCard(messageId: string, card: FeishuCard): boolean {
     const set = this.byMessage.get(messageId);

@@ -121,6 +121,11 @@ export class FeishuAdapter implements ChatAdapter {
     return { platform: this.platform, channelId: r.chatId, messageId: r.messageId };
   }
 
+  /** True while an update of `ref` would travel in the answer to a click on it (no API call, no send quota). */
+  answersInline(ref: PostedRef): boolean {
+    return this.clicks.isOpen(ref.messageId);
+  }
+
   /**
    * Replaces a posted card: inline in the answer of a click on it that is still being handled, else by PATCH. A
    * card Feishu no longer lets us edit (14 days, recalled, deleted) is posted afresh and its reference returned.
