@@ -133,7 +133,7 @@ test('a signed URL works once within a 5-minute window: an old timestamp or a re
   const body = fixture('wechat-templatesendjobfinish-success.xml');
   const now = Math.floor(Date.now() / 1000);
   assert.equal((await post(body, signCallbackUrl(url, TOKEN, String(now - 301)))).status, 401, 'older than 5 minutes');
-  assert.equal((await post(body, signCallbackUrl(url, TOKEN, String(now + 301)))).status, 401, 'from the future');
+  assert.equal((await post(body, signCallbackUrl(url, TOKEN, String(now + 400)))).status, 401, 'from the future (beyond the window even on a slow machine)');
   assert.equal((await fetch(signCallbackUrl(`${url}?echostr=hi`, TOKEN, String(now - 3600)))).status, 401, 'the URL check too');
   assert.equal(reports.length, 0);
 
