@@ -82,3 +82,23 @@ test('a client that abandons its body is logged at warn, not as an error', async
   assert.match(logs.text(), /"level":40[^\n]*client abandoned its request body/);
   assert.doesNotMatch(logs.text(), /"level":50/);
 });
+
+test('HEAD on the console event stream answers its headers and ends (it would otherwise hang)', async (t) => {
+  const { createConsoleAdapter } = await import('../../src/adapters/console/index.ts');
+  const { readDefaultSettings } = await import('../../src/settings/store.ts');
+  const { systemClock } = await import('../../src/core/clock.ts');
+  const logs = captureLog();
+  const server = new HttpServer(logs.log);
+  const settings = readDefaultSettings();
+  const adapter = createConsoleAdapter({ server, settings: () => settings, clock: systemClock, log: logs.log });
+  await adapter.start(async () => undefined);
+  const addr = await server.listen(0, '127.0.0.1');
+  t.after(async () => {
+    await adapter.stop();
+    await server.close();
+  });
+  const started = Date.now();
+  const r = await send(addr.port, 'HEAD', '/console/api/events?user=alice');
+  assert.equal(r.status, 200);
+  assert.ok(Date.now() - started < 2000);
+});

@@ -118,6 +118,12 @@ export function registerConsoleRoutes(server: HttpServer, deps: ConsoleRouteDeps
 
   server.route('GET', '/console/api/events', ({ req, res, url }) => {
     requireSession(deps, req, false);
+    // HEAD gets the stream's headers only: an event stream that never ends would hold the request open.
+    if (req.method === 'HEAD') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.end();
+      return;
+    }
     const userId = url.searchParams.get('user') ?? '';
     deps.sse.open(res, userId, { user: userId });
   });
