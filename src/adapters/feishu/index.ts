@@ -6,10 +6,10 @@ import type { ChatAdapter, InboundHandler, Outbound, PostedRef } from '../../cor
 import { describeError, PermanentError, UserError } from '../../core/errors.ts';
 import { DEFAULT_FEISHU_RETRY, FeishuApi } from './api.ts';
 import { ClickSessions, type ClickAnswer } from './click.ts';
-import { DeliveryDedupe } from './dedupe.ts';
 import { FRESH_COPY_CODES, feishuCodeOf } from './errors.ts';
 import { CARD_ACTION_EVENT, MESSAGE_EVENT, toFeishuInbound, unflattenSdkEvent, type FeishuInbound } from './inbound.ts';
-import { FEISHU_CHAT_LIMITS, FEISHU_CLICK_BUDGET_MS, FEISHU_LIMITS, FEISHU_MAX_BODY_BYTES } from './limits.ts';
+import { RecentKeys } from '../../chat/recent-keys.ts';
+import { FEISHU_CHAT_LIMITS, FEISHU_CLICK_BUDGET_MS, FEISHU_DEDUPE_TTL_MS, FEISHU_LIMITS, FEISHU_MAX_BODY_BYTES } from './limits.ts';
 import { FeishuLongConnection } from './long-connection.ts';
 import { FEISHU_API_BASE, type FeishuAdapterOptions, type FeishuMode } from './options.ts';
 import { createFeishuHttpInstance } from './http-instance.ts';
@@ -40,7 +40,7 @@ export class FeishuAdapter implements ChatAdapter {
   private readonly longConnection: FeishuLongConnection | undefined;
   private readonly inflight = new Set<Promise<void>>();
   private readonly clicks = new ClickSessions();
-  private readonly dedupe: DeliveryDedupe;
+  private readonly dedupe: RecentKeys;
   // What kind of chat each chat id is (from messages), so a later ephemeral notice knows where it may go.
   private readonly chatTypes = new Map<string, 'p2p' | 'group'>();
   // Events the HTTP route verified and parsed, while the SDK dispatches them.
@@ -55,7 +55,7 @@ export class FeishuAdapter implements ChatAdapter {
     const httpInstance = createFeishuHttpInstance();
     this.client = new Client({ appId: opts.appId, appSecret: opts.appSecret, domain, cache, logger, loggerLevel: LoggerLevel.warn, httpInstance });
     this.api = new FeishuApi({ client: this.client, cache, appId: opts.appId, clock: opts.clock, log: opts.log, retry: { ...DEFAULT_FEISHU_RETRY, ...opts.retry } });
-    this.dedupe = new DeliveryDedupe(opts.clock);
+    this.dedupe = new RecentKeys(opts.clock, FEISHU_DEDUPE_TTL_MS);
     this.dispatcher = new EventDispatcher({ logger, loggerLevel: LoggerLevel.warn }).register({
       [MESSAGE_EVENT]: (data: unknown) => this.onSdkEvent(data),
       [CARD_ACTION_EVENT]: (data: unknown) => this.onSdkEvent(data),

@@ -5,9 +5,9 @@ import type { ChatAdapter, InboundHandler, Outbound, PostedRef } from '../../cor
 import { UserError } from '../../core/errors.ts';
 import { DEFAULT_SLACK_RETRY, SlackApi } from './api.ts';
 import { toBoltLogger } from './bolt-logger.ts';
-import { DeliveryDedupe } from './dedupe.ts';
 import { mapSlackError } from './errors.ts';
-import { SLACK_CHAT_LIMITS, SLACK_MAX_BODY_BYTES } from './limits.ts';
+import { RecentKeys } from '../../chat/recent-keys.ts';
+import { SLACK_CHAT_LIMITS, SLACK_DEDUPE_TTL_MS, SLACK_MAX_BODY_BYTES } from './limits.ts';
 import { registerSlackListeners } from './listeners.ts';
 import { SLACK_API_URL, type SlackAdapterOptions } from './options.ts';
 import { SlackHttpReceiver } from './receiver.ts';
@@ -99,7 +99,7 @@ export class SlackAdapter implements ChatAdapter {
     });
     registerSlackListeners(this.app, {
       api: this.api,
-      dedupe: new DeliveryDedupe(opts.clock),
+      dedupe: new RecentKeys(opts.clock, SLACK_DEDUPE_TTL_MS),
       log: opts.log,
       mainCommand: opts.mainCommand ?? 'orderops',
       handler: () => this.handler,

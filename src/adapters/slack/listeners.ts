@@ -4,7 +4,7 @@ import type { InboundHandler } from '../../core/chat.ts';
 import { describeError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { SlackApi } from './api.ts';
-import type { DeliveryDedupe } from './dedupe.ts';
+import type { RecentKeys } from '../../chat/recent-keys.ts';
 import { toSlackInbound, type SlackInbound } from './inbound.ts';
 import { PARSED_INBOUND } from './receiver.ts';
 import { createSlackResponder } from './responder.ts';
@@ -13,7 +13,7 @@ import type { PacedStarter } from './work-queue.ts';
 /** What the listeners need. */
 export interface SlackListenerDeps {
   api: SlackApi;
-  dedupe: DeliveryDedupe;
+  dedupe: RecentKeys;
   log: Logger;
   mainCommand: string;
   /** The hub's handler once the adapter is started. */

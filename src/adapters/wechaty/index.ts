@@ -8,9 +8,9 @@ import { describeError } from '../../core/errors.ts';
 import { getT } from '../../core/i18n.ts';
 import { WechatyStaffApi } from './api.ts';
 import { ReplyCodeBook } from './code-book.ts';
-import { RecentMessages } from './dedupe.ts';
 import { parseStaffText, readWechatyMessage, type WechatyInboundOutcome } from './inbound.ts';
-import { WECHATY_ACCOUNT_PACE, WECHATY_CHAT_LIMITS } from './limits.ts';
+import { RecentKeys } from '../../chat/recent-keys.ts';
+import { WECHATY_ACCOUNT_PACE, WECHATY_CHAT_LIMITS, WECHATY_RECENT_MAX, WECHATY_RECENT_TTL_MS } from './limits.ts';
 import type { WechatyStaffAdapterOptions } from './options.ts';
 import { AccountPacer } from './pace.ts';
 import { isCard, renderWechatyCard, renderWechatyText } from './render.ts';
@@ -32,7 +32,7 @@ export class WechatyStaffAdapter implements ChatAdapter {
   private readonly bot: Wechaty;
   private readonly api: WechatyStaffApi;
   private readonly book: ReplyCodeBook;
-  private readonly recent: RecentMessages;
+  private readonly recent: RecentKeys;
   private handler: InboundHandler | undefined;
   private readonly inflight = new Set<Promise<void>>();
   private readonly listener = (msg: Message): void => {
@@ -45,7 +45,7 @@ export class WechatyStaffAdapter implements ChatAdapter {
     this.limits = opts.limits ?? WECHATY_CHAT_LIMITS;
     this.api = new WechatyStaffApi(opts.bot, new AccountPacer(opts.clock, opts.accountPace ?? WECHATY_ACCOUNT_PACE), opts.log);
     this.book = new ReplyCodeBook(opts.state, opts.clock);
-    this.recent = new RecentMessages(opts.clock);
+    this.recent = new RecentKeys(opts.clock, WECHATY_RECENT_TTL_MS, WECHATY_RECENT_MAX);
   }
 
   /** Listens to the bot's messages (the bot itself is started by whoever owns it); drops expired codes. */

@@ -37,3 +37,9 @@ export const WECHATY_CODE_TTL_MS = 14 * 24 * 3600_000;
 
 /** How long the adapter remembers which codes a card carries (to retire them when the card changes). */
 export const WECHATY_CARD_TTL_MS = 60 * 24 * 3600_000;
+
+/** How long a message id is remembered: a puppet that reconnects may emit a message again, and a repeated reply code must not be looked up twice. */
+export const WECHATY_RECENT_TTL_MS = 15 * 60_000;
+
+/** How many message ids are remembered at most. */
+export const WECHATY_RECENT_MAX = 5000;

@@ -1,14 +1,15 @@
-// Deliveries already acknowledged, remembered long enough to drop Slack's retries (1 min, 5 min later).
-import type { Clock } from '../../core/clock.ts';
-import { SLACK_DEDUPE_TTL_MS } from './limits.ts';
+// Delivery keys seen lately, kept in memory so a platform's quick retries (Slack after 1 and 5 minutes, Feishu after
+// 15 s, a wechaty puppet re-emitting on reconnect) are dropped before any work; the hub's durable dedupe (SQLite)
+// is the one that survives a restart.
+import type { Clock } from '../core/clock.ts';
 
 /** A bounded, time-limited set of delivery keys. */
-export class DeliveryDedupe {
+export class RecentKeys {
   private readonly seen = new Map<string, number>();
 
   constructor(
     private readonly clock: Clock,
-    private readonly ttlMs = SLACK_DEDUPE_TTL_MS,
+    private readonly ttlMs: number,
     private readonly maxKeys = 50_000,
   ) {}
 
@@ -19,15 +20,11 @@ export class DeliveryDedupe {
     if (until !== undefined && until > now) return false;
     this.seen.delete(key);
     this.seen.set(key, now + this.ttlMs);
-    this.evict(now);
-    return true;
-  }
-
-  private evict(now: number): void {
     // Map keeps insertion order, so the oldest entries come first.
-    for (const [key, until] of this.seen) {
-      if (until > now && this.seen.size <= this.maxKeys) break;
-      this.seen.delete(key);
+    for (const [k, t] of this.seen) {
+      if (t > now && this.seen.size <= this.maxKeys) break;
+      this.seen.delete(k);
     }
+    return true;
   }
 }
