@@ -6,10 +6,8 @@
 // (rate limits off), against the baseline of bare keep-alive POSTs of the same bodies to an echo server there.
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Worker } from 'node:worker_threads';
 import { createFeishuAdapter } from '../../src/adapters/feishu/index.ts';
 import { renderFeishuCard } from '../../src/adapters/feishu/render.ts';
-import { card } from '../../src/core/card.ts';
 import type { ActionEvent, PostedRef } from '../../src/core/chat.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { createSilentLogger } from '../../src/core/logger.ts';
@@ -17,6 +15,7 @@ import { HttpServer } from '../../src/http/server.ts';
 import type { PeerCommand, PeerReply, PeerRequest } from '../fakes/feishu-bench-peer.ts';
 import { freshAppId } from '../fakes/feishu-harness.ts';
 import { FeishuRequester } from '../fakes/feishu-requests.ts';
+import { benchOrderCard, percentile, startBenchPeer } from './click-bench.ts';
 
 const TOKEN = 'bench-verification-token';
 const ENCRYPT_KEY = 'bench-encrypt-key';
@@ -28,47 +27,6 @@ const CARDS = 20;
 const WARMUP_ROUNDS = 10;
 const POSTS = 600;
 const POST_CONCURRENCY = 16;
-
-function orderCard(id: string, status: string, clicks: number) {
-  return card()
-    .header(`Order ${id}: ${status}`, status === 'stuck' ? 'warning' : 'success')
-    .fields([
-      { label: 'ERP', value: status },
-      { label: 'WMS', value: 'packed' },
-      { label: 'Clicks', value: String(clicks) },
-    ])
-    .table(['system', 'status', 'seen'], [['erp', status, '10:00'], ['wms', 'packed', '10:01'], ['shop', 'paid', '09:58']])
-    .actions([
-      { actionId: 'order.refresh', label: 'Refresh', value: id },
-      { actionId: 'task.approve', label: 'Approve', value: id, style: 'primary' },
-    ])
-    .build();
-}
-
-type Ask = <K extends PeerReply['kind']>(cmd: PeerCommand | undefined, kind: K) => Promise<Extract<PeerReply, { kind: K }>>;
-
-function startPeer(): { ask: Ask; worker: Worker } {
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const peer = JSON.stringify(new URL('../fakes/feishu-bench-peer.ts', import.meta.url).href);
-  const worker = new Worker(`import(${tsx}).then((m) => { m.register(); return import(${peer}); })`, { eval: true });
-  const ask: Ask = (cmd, kind) =>
-    new Promise((resolve, reject) => {
-      const onMessage = (m: PeerReply): void => {
-        if (m.kind !== kind) return;
-        worker.off('message', onMessage);
-        worker.off('error', reject);
-        resolve(m as Extract<PeerReply, { kind: typeof kind }>);
-      };
-      worker.on('message', onMessage);
-      worker.once('error', reject);
-      if (cmd) worker.postMessage(cmd);
-    });
-  return { ask, worker };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
@@ -121,7 +79,7 @@ async function postRate(url: string, body: string, n: number, concurrency: numbe
 
 /** Runs the benchmark and prints `{"bench":"actions-feishu",…}` last. */
 export async function runFeishuActionsBench(requests = Number(process.env.BENCH_REQUESTS ?? 200)): Promise<Record<string, number | string>> {
-  const peer = startPeer();
+  const peer = startBenchPeer<PeerCommand, PeerReply>('feishu-bench-peer.ts');
   const appId = freshAppId();
   const ready = await peer.ask({ cmd: 'start', appId }, 'ready');
   const log = createSilentLogger();
@@ -140,10 +98,10 @@ export async function runFeishuActionsBench(requests = Number(process.env.BENCH_
       clicks.set(e.dedupeKey, (clicks.get(e.dedupeKey) ?? 0) + 1);
       const n = (perOrder.get(e.value) ?? 0) + 1;
       perOrder.set(e.value, n);
-      if (e.message) await adapter.update(e.message, orderCard(e.value, n % 2 ? 'stuck' : 'shipped', n));
+      if (e.message) await adapter.update(e.message, benchOrderCard(e.value, n % 2 ? 'stuck' : 'shipped', n));
     });
     const refs: PostedRef[] = [];
-    for (let i = 0; i < CARDS; i++) refs.push(await adapter.post(CHAT, orderCard(`A${i}`, 'stuck', 0)));
+    for (let i = 0; i < CARDS; i++) refs.push(await adapter.post(CHAT, benchOrderCard(`A${i}`, 'stuck', 0)));
     const click = (i: number): PeerRequest => {
       const ref = refs[i % CARDS] as PostedRef;
       const body = feishu.click({ eventId: `bench-${i}`, openId: `ou_bench_${i % 37}`, chatId: CHAT, messageId: ref.messageId, value: { action: 'order.refresh', value: `A${i % CARDS}` } });
@@ -176,7 +134,7 @@ export async function runFeishuActionsBench(requests = Number(process.env.BENCH_
     const base = stats(echoResults);
 
     // Cards rendered and posted per second (the SDK, our API wrapper, the renderer), rate limits off.
-    const sample = orderCard('A1', 'stuck', 1);
+    const sample = benchOrderCard('A1', 'stuck', 1);
     const postedBefore = (await peer.ask({ cmd: 'count', api: 'create' }, 'count')).n;
     let next = 0;
     const postStart = performance.now();

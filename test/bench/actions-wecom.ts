@@ -9,61 +9,20 @@ import { createServer, request, Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { createWeComAdapter } from '../../src/adapters/wecom/index.ts';
-import { card } from '../../src/core/card.ts';
 import type { ActionEvent, PostedRef } from '../../src/core/chat.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { createSilentLogger } from '../../src/core/logger.ts';
 import { HttpServer } from '../../src/http/server.ts';
 import { Store } from '../../src/store/index.ts';
 import type { PeerClick, PeerCommand, PeerReply } from '../fakes/wecom-bench-peer.ts';
+import { benchOrderCard, percentile, startBenchPeer } from './click-bench.ts';
 
 const KEYS = { token: 'benchToken', encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', receiveId: 'wwBENCHCORP01' };
 const CARDS = 20;
 const WARMUP_ROUNDS = 3;
 const POSTS = 1000;
 const POST_CONCURRENCY = 50;
-
-function orderCard(id: string, status: string, clicks: number) {
-  return card()
-    .header(`Order ${id}: ${status}`, status === 'stuck' ? 'warning' : 'success')
-    .fields([
-      { label: 'ERP', value: status },
-      { label: 'WMS', value: 'packed' },
-      { label: 'Clicks', value: String(clicks) },
-    ])
-    .table(['system', 'status', 'seen'], [['erp', status, '10:00'], ['wms', 'packed', '10:01'], ['shop', 'paid', '09:58']])
-    .actions([
-      { actionId: 'order.refresh', label: 'Refresh', value: id },
-      { actionId: 'task.approve', label: 'Approve', value: id, style: 'primary' },
-    ])
-    .build();
-}
-
-function startPeer(): { ask<K extends PeerReply['kind']>(cmd: PeerCommand | undefined, kind: K): Promise<Extract<PeerReply, { kind: K }>>; worker: Worker } {
-  // A worker does not inherit the tsx loader: register it first, then load the TypeScript peer.
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const peer = JSON.stringify(new URL('../fakes/wecom-bench-peer.ts', import.meta.url).href);
-  const worker = new Worker(`import(${tsx}).then((m) => { m.register(); return import(${peer}); })`, { eval: true, workerData: KEYS });
-  const ask = <K extends PeerReply['kind']>(cmd: PeerCommand | undefined, kind: K) =>
-    new Promise<Extract<PeerReply, { kind: K }>>((resolve, reject) => {
-      const onMessage = (m: PeerReply): void => {
-        if (m.kind !== kind) return;
-        worker.off('message', onMessage);
-        worker.off('error', reject);
-        resolve(m as Extract<PeerReply, { kind: K }>);
-      };
-      worker.on('message', onMessage);
-      worker.once('error', reject);
-      if (cmd) worker.postMessage(cmd);
-    });
-  return { ask, worker };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
 
 const round = (n: number): number => Math.round(n * 10) / 10;
 
@@ -110,7 +69,7 @@ async function bareRoundTripsPerSecond(url: string, n: number, concurrency: numb
 
 /** Runs the benchmark and prints `{"bench":"actions-wecom",…}` last. */
 export async function runWeComActionsBench(requests = Number(process.env.BENCH_REQUESTS ?? 200)): Promise<Record<string, number | string>> {
-  const peer = startPeer();
+  const peer = startBenchPeer<PeerCommand, PeerReply>('wecom-bench-peer.ts', KEYS);
   const ready = await peer.ask(undefined, 'ready');
   const dir = mkdtempSync(join(tmpdir(), 'orderops-bench-wecom-'));
   const store = await Store.open(join(dir, 'bench.db'));
@@ -134,11 +93,11 @@ export async function runWeComActionsBench(requests = Number(process.env.BENCH_R
       seen.set(e.dedupeKey, (seen.get(e.dedupeKey) ?? 0) + 1);
       const n = (clicks.get(e.value) ?? 0) + 1;
       clicks.set(e.value, n);
-      if (e.message && (await adapter.update(e.message, orderCard(e.value, n % 2 ? 'stuck' : 'shipped', n)))) fresh += 1;
+      if (e.message && (await adapter.update(e.message, benchOrderCard(e.value, n % 2 ? 'stuck' : 'shipped', n)))) fresh += 1;
       handled += 1;
     });
     const refs: PostedRef[] = [];
-    for (let i = 0; i < CARDS; i++) refs.push(await adapter.post('benchuser', orderCard(`A${i}`, 'stuck', 0)));
+    for (let i = 0; i < CARDS; i++) refs.push(await adapter.post('benchuser', benchOrderCard(`A${i}`, 'stuck', 0)));
     const click = (i: number): PeerClick => {
       const ref = refs[i % CARDS] as PostedRef;
       return { from: `user${i % 37}`, taskId: ref.messageId, key: `0~order.refresh~A${i % CARDS}`, createTime: 1_700_000_000 + i };
@@ -173,12 +132,12 @@ export async function runWeComActionsBench(requests = Number(process.env.BENCH_R
     let next = 0;
     const postStarted = performance.now();
     await Promise.all(Array.from({ length: POST_CONCURRENCY }, async () => {
-      for (let i = next++; i < POSTS; i = next++) await adapter.post(`user${i % 97}`, orderCard(`P${i}`, 'stuck', 0));
+      for (let i = next++; i < POSTS; i = next++) await adapter.post(`user${i % 97}`, benchOrderCard(`P${i}`, 'stuck', 0));
     }));
     const cardsPerSecond = POSTS / ((performance.now() - postStarted) / 1000);
     const sends = (await peer.ask({ cmd: 'count', path: '/cgi-bin/message/send' }, 'count')).n - sendsBefore;
     if (sends !== POSTS) throw new Error(`message/send accepted ${sends} of ${POSTS}`);
-    const sample = JSON.stringify({ touser: 'u', msgtype: 'template_card', agentid: 1, template_card: orderCard('P1', 'stuck', 0) });
+    const sample = JSON.stringify({ touser: 'u', msgtype: 'template_card', agentid: 1, template_card: benchOrderCard('P1', 'stuck', 0) });
     const bareRps = await bareRoundTripsPerSecond(bare.url, POSTS, POST_CONCURRENCY, sample);
 
     console.error(

@@ -2,66 +2,25 @@
 // signed block_actions. Each click does what a real one does after the ack: look the order up, build and render
 // a card, chat.update it. "Slack" (the fake Web API and the load generator) runs on a worker thread, as it is
 // remote in reality; latency is what Slack would see: request sent → HTTP answer received.
-import { Worker } from 'node:worker_threads';
 import { encodeActionId } from '../../src/adapters/slack/action-id.ts';
 import { createSlackAdapter } from '../../src/adapters/slack/index.ts';
-import { card } from '../../src/core/card.ts';
 import type { ActionEvent, PostedRef } from '../../src/core/chat.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { createSilentLogger } from '../../src/core/logger.ts';
 import { HttpServer } from '../../src/http/server.ts';
 import type { PeerCommand, PeerReply, PeerRequest } from '../fakes/slack-bench-peer.ts';
 import { interactiveBody, signSlackBody } from '../fakes/slack-requests.ts';
+import { benchOrderCard, percentile, startBenchPeer } from './click-bench.ts';
 
 const SECRET = 'bench-signing-secret';
 const CHANNEL = 'C0BENCH01';
 const CARDS = 20;
 const WARMUP_ROUNDS = 3;
 
-function orderCard(id: string, status: string, clicks: number) {
-  return card()
-    .header(`Order ${id}: ${status}`, status === 'stuck' ? 'warning' : 'success')
-    .fields([
-      { label: 'ERP', value: status },
-      { label: 'WMS', value: 'packed' },
-      { label: 'Clicks', value: String(clicks) },
-    ])
-    .table(['system', 'status', 'seen'], [['erp', status, '10:00'], ['wms', 'packed', '10:01'], ['shop', 'paid', '09:58']])
-    .actions([
-      { actionId: 'order.refresh', label: 'Refresh', value: id },
-      { actionId: 'task.approve', label: 'Approve', value: id, style: 'primary' },
-    ])
-    .build();
-}
-
 /** The "Slack" worker: sends a command, resolves with the first reply of the wanted kind. */
-function startPeer(): { ask<K extends PeerReply['kind']>(cmd: PeerCommand | undefined, kind: K): Promise<Extract<PeerReply, { kind: K }>>; worker: Worker } {
-  // A worker does not inherit the tsx loader: register it first, then load the TypeScript peer.
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const peer = JSON.stringify(new URL('../fakes/slack-bench-peer.ts', import.meta.url).href);
-  const worker = new Worker(`import(${tsx}).then((m) => { m.register(); return import(${peer}); })`, { eval: true });
-  const ask = <K extends PeerReply['kind']>(cmd: PeerCommand | undefined, kind: K) =>
-    new Promise<Extract<PeerReply, { kind: K }>>((resolve, reject) => {
-      const onMessage = (m: PeerReply): void => {
-        if (m.kind !== kind) return;
-        worker.off('message', onMessage);
-        worker.off('error', reject);
-        resolve(m as Extract<PeerReply, { kind: K }>);
-      };
-      worker.on('message', onMessage);
-      worker.once('error', reject);
-      if (cmd) worker.postMessage(cmd);
-    });
-  return { ask, worker };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
 /** Runs the benchmark and prints `{"bench":"actions","requests":N,"p50_ms":…,"p99_ms":…}` last. */
 export async function runActionsBench(requests = Number(process.env.BENCH_REQUESTS ?? 200)): Promise<Record<string, number | string>> {
-  const peer = startPeer();
+  const peer = startBenchPeer<PeerCommand, PeerReply>('slack-bench-peer.ts');
   const ready = await peer.ask(undefined, 'ready');
   const log = createSilentLogger();
   const server = new HttpServer(log);
@@ -76,11 +35,11 @@ export async function runActionsBench(requests = Number(process.env.BENCH_REQUES
       const e = event as ActionEvent;
       const n = (clicks.get(e.value) ?? 0) + 1;
       clicks.set(e.value, n);
-      if (e.message) await adapter.update(e.message, orderCard(e.value, n % 2 ? 'stuck' : 'shipped', n));
+      if (e.message) await adapter.update(e.message, benchOrderCard(e.value, n % 2 ? 'stuck' : 'shipped', n));
       handled += 1;
     });
     const refs: PostedRef[] = [];
-    for (let i = 0; i < CARDS; i++) refs.push(await adapter.post(CHANNEL, orderCard(`A${i}`, 'stuck', 0)));
+    for (let i = 0; i < CARDS; i++) refs.push(await adapter.post(CHANNEL, benchOrderCard(`A${i}`, 'stuck', 0)));
 
     const click = (i: number): PeerRequest => {
       const ref = refs[i % CARDS] as PostedRef;

@@ -5,12 +5,9 @@ import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parentPort } from 'node:worker_threads';
 import { FakeFeishuApi } from './feishu-api.ts';
+import { closeBenchAgent, fireBenchRequest, type PeerRequest } from './bench-fire.ts';
 
-/** A pre-signed request to fire. */
-export interface PeerRequest {
-  body: string;
-  headers: Record<string, string>;
-}
+export type { PeerRequest } from './bench-fire.ts';
 
 /** Messages the benchmark sends to the peer. */
 export type PeerCommand =
@@ -25,22 +22,6 @@ export type PeerReply =
   | { kind: 'fired'; results: { status: number; ms: number; text: string }[] }
   | { kind: 'count'; n: number }
   | { kind: 'closed' };
-
-const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
-
-function fire(url: string, r: PeerRequest): Promise<{ status: number; ms: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const req = request(url, { method: 'POST', agent, headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(r.body);
-  });
-}
 
 const port = parentPort;
 if (port) {
@@ -63,10 +44,10 @@ if (port) {
         // The benchmark measures our side; Feishu's per-chat limit is the send queue's business, tested elsewhere.
         fake.enforceChatRate = false;
         send({ kind: 'ready', apiUrl: fake.url, appSecret: fake.appSecret, echoUrl: `http://127.0.0.1:${(echo.address() as AddressInfo).port}/` });
-      } else if (m.cmd === 'fire') send({ kind: 'fired', results: await Promise.all(m.requests.map((r) => fire(m.url, r))) });
+      } else if (m.cmd === 'fire') send({ kind: 'fired', results: await Promise.all(m.requests.map((r) => fireBenchRequest(m.url, r))) });
       else if (m.cmd === 'count') send({ kind: 'count', n: fake?.callsTo(m.api).length ?? 0 });
       else {
-        agent.destroy();
+        closeBenchAgent();
         await fake?.close();
         echo.closeAllConnections();
         await new Promise<void>((resolve) => echo.close(() => resolve()));

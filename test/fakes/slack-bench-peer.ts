@@ -1,15 +1,11 @@
 // "Slack" for the actions benchmark, on its own worker thread as it would be on its own machines: the fake
 // Web API our adapter calls, and a load generator that fires pre-signed requests at our route concurrently and
 // reports each one's latency. Keeping both off the measured event loop means the benchmark times our process.
-import { Agent, request } from 'node:http';
 import { parentPort } from 'node:worker_threads';
 import { FakeSlackApi } from './slack-api.ts';
+import { closeBenchAgent, fireBenchRequest, type PeerRequest } from './bench-fire.ts';
 
-/** A pre-signed request to fire. */
-export interface PeerRequest {
-  body: string;
-  headers: Record<string, string>;
-}
+export type { PeerRequest } from './bench-fire.ts';
 
 /** Messages the benchmark sends to the peer. */
 export type PeerCommand = { cmd: 'fire'; url: string; requests: PeerRequest[] } | { cmd: 'count'; method: string } | { cmd: 'close' };
@@ -21,34 +17,16 @@ export type PeerReply =
   | { kind: 'count'; n: number }
   | { kind: 'closed' };
 
-// node:http with keep-alive: fetch costs several times more CPU per request, and this thread must be able
-// to emit a burst faster than the server answers it, or the benchmark measures the load generator.
-const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
-
-function fire(url: string, r: PeerRequest): Promise<{ status: number; ms: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const req = request(url, { method: 'POST', agent, headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(r.body);
-  });
-}
-
 const port = parentPort;
 if (port) {
   const fake = await FakeSlackApi.start();
   const send = (reply: PeerReply): void => port.postMessage(reply);
   port.on('message', (m: PeerCommand) => {
     void (async () => {
-      if (m.cmd === 'fire') send({ kind: 'fired', results: await Promise.all(m.requests.map((r) => fire(m.url, r))) });
+      if (m.cmd === 'fire') send({ kind: 'fired', results: await Promise.all(m.requests.map((r) => fireBenchRequest(m.url, r))) });
       else if (m.cmd === 'count') send({ kind: 'count', n: fake.callsTo(m.method).length });
       else {
-        agent.destroy();
+        closeBenchAgent();
         await fake.close();
         send({ kind: 'closed' });
       }

@@ -1,9 +1,9 @@
 // "WeCom" for the WeCom benchmark, on its own worker thread as it would be on its own machines: the fake API our
 // adapter calls, and a load generator that encrypts and signs template_card_event clicks (each with a response
 // code the fake issued), fires them at our route concurrently and reports each one's latency.
-import { Agent, request } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import { WeComCrypto, type WeComCryptoKeys } from '../../src/adapters/wecom/crypto.ts';
+import { closeBenchAgent, fireBenchRequest } from './bench-fire.ts';
 import { FakeWeComApi } from './wecom-api.ts';
 
 /** One click to fire. */
@@ -28,20 +28,8 @@ export type PeerReply =
   | { kind: 'count'; n: number }
   | { kind: 'closed' };
 
-// node:http with keep-alive, so this thread emits a burst faster than the server answers it.
-const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
-
 function post(url: string, body: string): Promise<{ status: number; ms: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return fireBenchRequest(url, { body, headers: { 'content-type': 'text/xml' } });
 }
 
 const cdata = (v: string): string => `<![CDATA[${v}]]>`;
@@ -70,7 +58,7 @@ if (port) {
         send({ kind: 'fired', results: await Promise.all(Array.from({ length: m.n }, () => post(m.url, body))) });
       } else if (m.cmd === 'count') send({ kind: 'count', n: fake.callsTo(m.path).filter((c) => c.answer.errcode === 0).length });
       else {
-        agent.destroy();
+        closeBenchAgent();
         await fake.close();
         send({ kind: 'closed' });
       }
