@@ -10,26 +10,10 @@ import { createSilentLogger } from '../../src/core/logger.ts';
 import { HttpServer } from '../../src/http/server.ts';
 import { FakeFeishuApi } from './feishu-api.ts';
 import { FeishuRequester } from './feishu-requests.ts';
+import { SkippingClock } from './slack-clock.ts';
 
 /** The verification token used throughout. */
 export const FEISHU_TEST_TOKEN = 'vt-orderops-test-0123456789';
-
-/** A clock whose sleeps return at once, moving time by what was asked (and recording it). */
-export class FeishuTestClock implements Clock {
-  readonly sleeps: number[] = [];
-  constructor(private current = Date.now()) {}
-  now(): number {
-    return this.current;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.sleeps.push(ms);
-    this.current += ms;
-  }
-  /** Sets the time. */
-  set(ms: number): void {
-    this.current = ms;
-  }
-}
 
 /** A fresh app id of the form the SDK's long connection accepts (cli_ + 16 hex). */
 export function freshAppId(): string {
@@ -57,7 +41,7 @@ export async function startFeishuHarness(
   const fake = await FakeFeishuApi.start({ appId });
   const log = createSilentLogger();
   const server = new HttpServer(log);
-  const clock = opts.clock ?? new FeishuTestClock();
+  const clock = opts.clock ?? new SkippingClock(Date.now());
   const adapter = createFeishuAdapter({
     appId,
     appSecret: fake.appSecret,

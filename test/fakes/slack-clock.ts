@@ -1,4 +1,4 @@
-// A clock for Slack adapter tests: `now` is set by hand, `sleep` returns at once and records what was asked,
+// A clock for adapter tests (Slack, Feishu): `now` is set by hand, `sleep` returns at once and records what was asked,
 // moving time forward by that much (so retries honouring Retry-After run instantly but are observable).
 import type { Clock } from '../../src/core/clock.ts';
 

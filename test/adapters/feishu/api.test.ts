@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { renderFeishuCard } from '../../../src/adapters/feishu/render.ts';
 import { card } from '../../../src/core/card.ts';
 import { PermanentError, RetryableError } from '../../../src/core/errors.ts';
-import { FeishuTestClock, startFeishuHarness } from '../../fakes/feishu-harness.ts';
+import { startFeishuHarness } from '../../fakes/feishu-harness.ts';
+import { SkippingClock } from '../../fakes/slack-clock.ts';
 
 const order = (id: string, state: string) => card().header(`Order ${id}: ${state}`).text(`Order **${id}** is ${state}.`).build();
 
@@ -27,7 +28,7 @@ test('a card Feishu no longer lets us edit is posted afresh and update() returns
 });
 
 test('HTTP 429 (99991400) and 230020 back off for x-ogw-ratelimit-reset, then send once', async (t) => {
-  const clock = new FeishuTestClock();
+  const clock = new SkippingClock(Date.now());
   const h = await startFeishuHarness(t, { clock });
   h.fake.failNext('create', { code: 99991400, reset: 3 });
   h.fake.failNext('create', { code: 230020, reset: 2 });

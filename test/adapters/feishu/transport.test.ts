@@ -10,7 +10,8 @@ import { card } from '../../../src/core/card.ts';
 import { PermanentError, RetryableError } from '../../../src/core/errors.ts';
 import { captureLog } from '../../notify/channels/log-capture.ts';
 import { FakeFeishuApi } from '../../fakes/feishu-api.ts';
-import { FeishuTestClock, freshAppId } from '../../fakes/feishu-harness.ts';
+import { freshAppId } from '../../fakes/feishu-harness.ts';
+import { SkippingClock } from '../../fakes/slack-clock.ts';
 
 async function listen(t: import('node:test').TestContext, handler: Parameters<typeof createServer>[1]): Promise<string> {
   const server: Server = createServer(handler);
@@ -40,7 +41,7 @@ test('an unreachable Feishu is retryable and bounded; a 5xx is retried; the log 
   const fake = await FakeFeishuApi.start({ appId, appSecret: secret });
   t.after(() => fake.close());
   const { log, text } = captureLog();
-  const clock = new FeishuTestClock();
+  const clock = new SkippingClock(Date.now());
   const adapter = createFeishuAdapter({ appId, appSecret: secret, mode: 'ws', apiBase: fake.url, clock, log });
   fake.failNext('create', { code: 1000, status: 503 });
   await adapter.post('oc_ops', card().header('x').build());

@@ -10,12 +10,13 @@ import { createSilentLogger } from '../../../src/core/logger.ts';
 import { FakeFeishuApi } from '../../fakes/feishu-api.ts';
 import { validateFeishuCard } from '../../fakes/feishu-card.ts';
 import { FeishuRequester } from '../../fakes/feishu-requests.ts';
-import { FeishuTestClock, freshAppId } from '../../fakes/feishu-harness.ts';
+import { freshAppId } from '../../fakes/feishu-harness.ts';
+import { SkippingClock } from '../../fakes/slack-clock.ts';
 
 test('long connection: a command and a click through the local WebSocket, answered like over HTTP', async (t) => {
   const appId = freshAppId();
   const fake = await FakeFeishuApi.start({ appId });
-  const clock = new FeishuTestClock();
+  const clock = new SkippingClock(Date.now());
   const adapter = createFeishuAdapter({ appId, appSecret: fake.appSecret, apiBase: fake.url, mode: 'ws', clock, log: createSilentLogger(), ws: { autoReconnect: false } });
   t.after(async () => {
     await adapter.stop();
