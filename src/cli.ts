@@ -8,6 +8,7 @@ import { AUDIT_KEY_ENV, createApp, optionsFromEnv, VERSION, type App, type AppOp
 import { renderTable } from './cli/table.ts';
 import { MIGRATIONS } from './store/migrations.ts';
 import { formatAuditVerify, verifyAuditFile } from './audit/cli.ts';
+import { setConsolePassword } from './cli/set-password.ts';
 import { join } from 'node:path';
 import type { TFunction } from 'i18next';
 
@@ -169,6 +170,16 @@ export function buildProgram(): Command {
     const c = context();
     await withApp({ ...c.opts, demo: 'off' }, async (app) => out(c.t('migrate.done', { file: app.store.db.file, version: MIGRATIONS.at(-1)?.version ?? 0 })));
   });
+  program
+    .command('user')
+    .description(t('cmd.user'))
+    .argument('<action>', t('cmd.userAction'))
+    .argument('<id>', t('cmd.userId'))
+    .action(async (action: string, id: string) => {
+      const c = context();
+      if (action !== 'set-password') throw new UserError('cli.bad_action', c.t('error.userAction', { action }));
+      out(await setConsolePassword(c.opts.dataDir, id, c.t));
+    });
   program
     .command('audit')
     .description(t('cmd.audit'))

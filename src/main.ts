@@ -151,7 +151,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
   });
 
-  const consoleAdapter = createConsoleAdapter({ server: http, settings: effectiveSettings, clock, log, ...consoleAccessFromEnv(opts.env, opts.host) });
+  const consoleAccess = consoleAccessFromEnv(opts.env, opts.host);
+  // Acting as anyone only on loopback with the demo shop, or where the settings say it is one person's machine.
+  const actAs = (): boolean => !consoleAccess.exposed && (demo !== undefined || settings.get().console.actAs);
+  const consoleAdapter = createConsoleAdapter({ server: http, settings: effectiveSettings, clock, log, ...consoleAccess, actAs });
   // The shop's WeChat account (WECHATY_PUPPET…): the customers' chat in conversations and the wechaty notification channel.
   const wechatyLog = log.child({ platform: 'wechaty' });
   const wechaty = wechatyOptions ? createWechatyBot(wechatyOptions, wechatyLog) : undefined;

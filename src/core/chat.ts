@@ -29,6 +29,8 @@ interface InboundBase {
   place: Place;
   /** The sender's language as the platform reports it, if any. */
   locale?: string | undefined;
+  /** Who is signed in where it happened, when the platform lets one act for another (the console's acting-as). */
+  session?: string | undefined;
   raw: unknown;
 }
 

@@ -78,7 +78,13 @@ export const settingsSchema = z
         users: z
           .record(
             z.string().regex(/^[a-z]+:.+$/, 'keys are platform:userId'),
-            z.object({ role: z.enum(ROLES).optional(), language: z.enum(SUPPORTED_LANGUAGES).optional(), name: z.string().optional() }),
+            z.object({
+              role: z.enum(ROLES).optional(),
+              language: z.enum(SUPPORTED_LANGUAGES).optional(),
+              name: z.string().optional(),
+              /** The person's console password (`orderops user set-password <id>`), scrypt; never the password itself. */
+              passwordHash: z.string().regex(/^scrypt\$/, 'made by orderops user set-password').optional(),
+            }),
           )
           .default({}),
         /** Which channels each kind of card goes to: kind → [`platform:channelId`]. */
@@ -165,6 +171,16 @@ export const settingsSchema = z
     wechat: z
       .object({ templates: WeChatTemplatesSchema.default({}), language: z.enum(SUPPORTED_LANGUAGES).default('zh-CN') })
       .default({ templates: {}, language: 'zh-CN' }),
+    /** The local web console. */
+    console: z
+      .object({
+        /**
+         * Let whoever opens the console on loopback act as any configured person (the "acting as" switch). On by
+         * itself with the demo shop; otherwise each person signs in with their own password.
+         */
+        actAs: z.boolean().default(false),
+      })
+      .default({ actAs: false }),
     demo: z
       .object({
         /** auto: run the demo shop when no source is configured. */

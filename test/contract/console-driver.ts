@@ -1,14 +1,16 @@
-// The contract driver for the local console, exposed beyond loopback with a password: commands and clicks are
-// the page's own JSON posts under a signed-in session; a request without the session is the "forged" one.
+// The contract driver for the local console, exposed beyond loopback: alice and bob each sign in with their own
+// password, and commands and clicks are the page's own JSON posts under that person's session; a request without a
+// session is the "forged" one.
 import { createConsoleAdapter } from '../../src/adapters/console/index.ts';
 import { createSilentLogger } from '../../src/core/logger.ts';
 import { HttpServer } from '../../src/http/server.ts';
 import { readDefaultSettings } from '../../src/settings/store.ts';
 import { openSse } from '../adapters/console/sse-client.ts';
 import { clientId, postConsole } from '../adapters/console/http-helpers.ts';
+import { hashConsolePassword } from '../../src/adapters/console/passwords.ts';
 import type { ContractDelivery, ContractDriver, ContractDriverFactory, ContractPerson } from './driver.ts';
 
-const PASSWORD = 'contract-console-password';
+const PASSWORDS: Record<ContractPerson, string> = { alice: 'alice-console-password', bob: 'bob-console-password' };
 const CHANNEL = 'ops';
 
 interface ShownButton {
@@ -21,26 +23,39 @@ export const createConsoleContractDriver: ContractDriverFactory = async ({ t, cl
   const log = createSilentLogger();
   const server = new HttpServer(log);
   const base = readDefaultSettings();
-  const settings = { ...base, chat: { ...base.chat, users: { 'console:alice': { role: 'agent' as const, name: 'alice' }, 'console:bob': { role: 'viewer' as const, name: 'bob' } } } };
-  const adapter = createConsoleAdapter({ server, settings: () => settings, clock, log, exposed: true, auth: { password: PASSWORD } });
+  const settings = {
+    ...base,
+    chat: {
+      ...base.chat,
+      users: {
+        'console:alice': { role: 'agent' as const, name: 'alice', passwordHash: hashConsolePassword(PASSWORDS.alice) },
+        'console:bob': { role: 'viewer' as const, name: 'bob', passwordHash: hashConsolePassword(PASSWORDS.bob) },
+      },
+    },
+  };
+  const adapter = createConsoleAdapter({ server, settings: () => settings, clock, log, exposed: true });
   const addr = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${addr.port}`;
   t.after(async () => {
     await adapter.stop();
     await server.close();
   });
-  const login = await fetch(`${url}/console/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url }, body: new URLSearchParams({ password: PASSWORD }).toString() });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  if (!cookie.startsWith('orderops_console=')) throw new Error(`console sign-in failed (${login.status})`);
+  const signIn = async (person: ContractPerson): Promise<string> => {
+    const login = await fetch(`${url}/console/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url }, body: new URLSearchParams({ user: person, password: PASSWORDS[person] }).toString() });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    if (!cookie.startsWith('orderops_console=')) throw new Error(`console sign-in of ${person} failed (${login.status})`);
+    return cookie;
+  };
+  const cookies: Record<ContractPerson, string> = { alice: await signIn('alice'), bob: await signIn('bob') };
   const streams = {
-    alice: await openSse(t, `${url}/console/api/events?user=alice`, { cookie }),
-    bob: await openSse(t, `${url}/console/api/events?user=bob`, { cookie }),
+    alice: await openSse(t, `${url}/console/api/events?user=alice`, { cookie: cookies.alice }),
+    bob: await openSse(t, `${url}/console/api/events?user=bob`, { cookie: cookies.bob }),
   };
 
-  const deliver = async (path: string, body: unknown): Promise<ContractDelivery> => {
-    const res = await postConsole(url, path, body, { cookie });
+  const deliver = async (person: ContractPerson, path: string, body: unknown): Promise<ContractDelivery> => {
+    const res = await postConsole(url, path, body, { cookie: cookies[person] });
     await res.body?.cancel();
-    return { status: res.status, replay: () => deliver(path, body) };
+    return { status: res.status, replay: () => deliver(person, path, body) };
   };
 
   const driver: ContractDriver = {
@@ -48,16 +63,16 @@ export const createConsoleContractDriver: ContractDriverFactory = async ({ t, cl
     channelId: CHANNEL,
     adapter,
     userId: (person) => person,
-    command: (person, text) => deliver('/console/api/command', { user: person, channel: CHANNEL, text, id: clientId(), locale: 'en' }),
+    command: (person, text) => deliver(person, '/console/api/command', { user: person, channel: CHANNEL, text, id: clientId(), locale: 'en' }),
     click(person, ref, actionId) {
       const shown = adapter.messages(ref.channelId).find((m) => m.id === ref.messageId);
       const text = JSON.stringify(shown?.body ?? {});
       const button = [...text.matchAll(/\{[^{}]*"actionId":"[^"]*"[^{}]*\}/g)].map((m) => JSON.parse(m[0]) as ShownButton).find((b) => b.actionId === actionId);
       if (!button) throw new Error(`no shown button for ${actionId}`);
-      return deliver('/console/api/action', { user: person, channel: ref.channelId, messageId: ref.messageId, actionId, value: button.value ?? '', clickId: clientId(), locale: 'en' });
+      return deliver(person, '/console/api/action', { user: person, channel: ref.channelId, messageId: ref.messageId, actionId, value: button.value ?? '', clickId: clientId(), locale: 'en' });
     },
     async malformed() {
-      const res = await postConsole(url, '/console/api/command', '{"user": "alice", "channel": ', { cookie });
+      const res = await postConsole(url, '/console/api/command', '{"user": "alice", "channel": ', { cookie: cookies.alice });
       return res.status;
     },
     async forged() {

@@ -11,6 +11,8 @@ export interface ConsoleUser {
   name: string;
   role: Role;
   language?: string | undefined;
+  /** Their console password's stored form, when they have one (never sent to the page). */
+  passwordHash?: string | undefined;
 }
 
 /** A channel as the page lists it: a team channel, or one person's direct messages with the bot. */
@@ -32,7 +34,7 @@ export function listConsoleUsers(settings: Settings): ConsoleUser[] {
     .filter(([key]) => key.startsWith('console:'))
     .map(([key, u]) => {
       const id = key.slice('console:'.length);
-      return { id, name: u.name ?? id, role: u.role ?? settings.chat.defaultRole, language: u.language };
+      return { id, name: u.name ?? id, role: u.role ?? settings.chat.defaultRole, language: u.language, passwordHash: u.passwordHash };
     });
 }
 

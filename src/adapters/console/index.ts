@@ -28,8 +28,13 @@ export interface ConsoleAdapterOptions {
   log: Logger;
   /** True when the server listens beyond loopback: then every console route needs a sign-in, or answers 403 without `auth`. */
   exposed?: boolean;
-  /** The sign-in password (from ORDEROPS_CONSOLE_PASSWORD); only used when `exposed`. */
-  auth?: { password: string };
+  /** The shared sign-in password (ORDEROPS_CONSOLE_PASSWORD) and the admin it signs in as (ORDEROPS_CONSOLE_ADMIN). */
+  auth?: { password: string; admin?: string | undefined };
+  /**
+   * True when whoever opens the console may act as any configured person (loopback only). The composition root says
+   * "the demo shop runs, or console.actAs"; left out, it is on for a loopback console (tests, embedding).
+   */
+  actAs?: () => boolean;
 }
 
 /** A customer message for the inbox panel. */
@@ -61,7 +66,7 @@ export function createConsoleAdapter(opts: ConsoleAdapterOptions): ConsoleAdapte
   const log = opts.log.child({ platform: 'console' });
   const sse = new SseHub();
   const room = new ConsoleRoom(sse, opts.clock);
-  const gate = new ConsoleGate({ exposed: opts.exposed ?? false, password: opts.auth?.password, clock: opts.clock });
+  const gate = new ConsoleGate({ exposed: opts.exposed ?? false, password: opts.auth?.password, admin: opts.auth?.admin, clock: opts.clock, settings: opts.settings, actAs: opts.actAs ?? (() => true) });
   const seen = new Set<string>();
   const inflight = new Set<Promise<void>>();
   let handler: InboundHandler | undefined;
@@ -99,19 +104,19 @@ export function createConsoleAdapter(opts: ConsoleAdapterOptions): ConsoleAdapte
     room,
     sse,
     settings: opts.settings,
-    submitCommand(body, user) {
+    submitCommand(body, user, session) {
       if (!handler) return 'not_started';
       if (!firstTime(`command:${body.id}`)) return 'duplicate';
       const actor = { platform: 'console', userId: user.id, name: user.name };
       room.post(body.channel, body.text, { kind: 'user', userId: user.id, name: user.name });
-      dispatch(toConsoleEvent(body, actor), user);
+      dispatch({ ...toConsoleEvent(body, actor), session }, user);
       return 'accepted';
     },
     seenClick: (clickId) => seen.has(`click:${clickId}`),
-    submitAction(body, user) {
+    submitAction(body, user, session) {
       if (!handler) return 'not_started';
       if (!firstTime(`click:${body.clickId}`)) return 'duplicate';
-      dispatch(toConsoleActionEvent(body, { platform: 'console', userId: user.id, name: user.name }), user);
+      dispatch({ ...toConsoleActionEvent(body, { platform: 'console', userId: user.id, name: user.name }), session }, user);
       return 'accepted';
     },
   });
@@ -122,7 +127,9 @@ export function createConsoleAdapter(opts: ConsoleAdapterOptions): ConsoleAdapte
   return {
     platform: 'console',
     limits: CONSOLE_LIMITS,
-    access: gate.access,
+    get access() {
+      return gate.access;
+    },
     inbox: {
       push: (item) => room.pushInbox({ customer: item.customer, channel: item.channel, text: item.text, at: typeof item.at === 'number' ? item.at : item.at.getTime() }),
       items: () => room.inboxItems(),

@@ -20,9 +20,9 @@ export interface ConsoleRouteDeps {
   sse: SseHub;
   settings: () => Settings;
   /** Takes a checked command; `duplicate` when its id was seen, `not_started` before `start`. */
-  submitCommand(body: CommandBody, user: ConsoleUser): 'accepted' | 'duplicate' | 'not_started';
+  submitCommand(body: CommandBody, user: ConsoleUser, session: string): 'accepted' | 'duplicate' | 'not_started';
   /** Takes a checked click on a button the card really has. */
-  submitAction(body: ActionBody, user: ConsoleUser): 'accepted' | 'duplicate' | 'not_started';
+  submitAction(body: ActionBody, user: ConsoleUser, session: string): 'accepted' | 'duplicate' | 'not_started';
   /** True when this click id was already taken (a resubmit after the card changed is still a duplicate, not a 400). */
   seenClick(clickId: string): boolean;
 }
@@ -61,6 +61,35 @@ function requireUser(deps: ConsoleRouteDeps, id: string): ConsoleUser {
   return user;
 }
 
+/**
+ * Who acts: the signed-in person, never whoever the body names. Only with acting-as on (loopback with the demo shop,
+ * or console.actAs) may the body choose; a body naming someone else than the session is refused.
+ */
+function actingUser(deps: ConsoleRouteDeps, req: IncomingMessage, named: string): ConsoleUser {
+  if (deps.gate.access === 'open') return requireUser(deps, named);
+  const me = signedIn(deps, req);
+  if (named !== me) throw new HttpError(403, 'not_you', `signed in as ${me}: acting as ${named} is off`);
+  return requireUser(deps, me);
+}
+
+/** The session behind a console request, for the audit: the signed-in person, or the loopback browser acting as someone. */
+function sessionOf(deps: ConsoleRouteDeps, req: IncomingMessage): string {
+  const me = deps.gate.access === 'open' ? undefined : deps.gate.sessionUser(req);
+  return me ? `console:${me}` : 'console:loopback';
+}
+
+/** Whose view a read shows (their ephemeral messages too): the signed-in person, or with acting-as on, the one named. */
+function viewerId(deps: ConsoleRouteDeps, req: IncomingMessage, named: string | undefined): string | undefined {
+  if (deps.gate.access === 'open') return named === '' ? undefined : named;
+  return signedIn(deps, req);
+}
+
+function signedIn(deps: ConsoleRouteDeps, req: IncomingMessage): string {
+  const me = deps.gate.sessionUser(req);
+  if (!me) throw new HttpError(401, 'login_required', 'sign in to the console first');
+  return me;
+}
+
 function requireChannel(deps: ConsoleRouteDeps, channelId: string, user: ConsoleUser): void {
   const channel = listConsoleChannels(deps.settings(), deps.room.channelIds()).find((c) => c.id === channelId);
   if (!channel) throw new HttpError(400, 'unknown_channel', `no console channel "${channelId}"`);
@@ -97,17 +126,21 @@ export function registerConsoleRoutes(server: HttpServer, deps: ConsoleRouteDeps
     requireSession(deps, req, false);
     const settings = deps.settings();
     const lang = language(deps, req, url.searchParams.get('lang'));
-    const userId = url.searchParams.get('user') ?? undefined;
+    const userId = viewerId(deps, req, url.searchParams.get('user') ?? undefined);
     sendJson(
       res,
       200,
       {
         platform: 'console',
         access: deps.gate.access,
+        /** The signed-in person; with acting-as on, whoever the page chose. */
+        me: userId,
+        actAs: deps.gate.access === 'open',
         language: lang,
         languages: consoleLanguages(),
         strings: consoleStrings(lang),
-        users: listConsoleUsers(settings),
+        // Names and roles only: a stored password hash never leaves the server.
+        users: listConsoleUsers(settings).map(({ id, name, role, language: l }) => ({ id, name, role, language: l })),
         channels: listConsoleChannels(settings, deps.room.channelIds()),
         messages: deps.room.messagesFor(userId),
         inbox: deps.room.inboxItems(),
@@ -124,7 +157,7 @@ export function registerConsoleRoutes(server: HttpServer, deps: ConsoleRouteDeps
       res.end();
       return;
     }
-    const userId = url.searchParams.get('user') ?? '';
+    const userId = viewerId(deps, req, url.searchParams.get('user') ?? undefined) ?? '';
     deps.sse.open(res, userId, { user: userId });
   });
 
@@ -132,23 +165,23 @@ export function registerConsoleRoutes(server: HttpServer, deps: ConsoleRouteDeps
     requireSession(deps, req, true);
     requireJson(req);
     const body = parseConsoleBody(await readBody(req, MAX_BODY_BYTES), commandBodySchema);
-    const user = requireUser(deps, body.user);
+    const user = actingUser(deps, req, body.user);
     requireChannel(deps, body.channel, user);
-    answer(res, deps.submitCommand(body, user));
+    answer(res, deps.submitCommand(body, user, sessionOf(deps, req)));
   });
 
   server.route('POST', '/console/api/action', async ({ req, res }) => {
     requireSession(deps, req, true);
     requireJson(req);
     const body = parseConsoleBody(await readBody(req, MAX_BODY_BYTES), actionBodySchema);
-    const user = requireUser(deps, body.user);
+    const user = actingUser(deps, req, body.user);
     requireChannel(deps, body.channel, user);
     if (deps.seenClick(body.clickId)) return answer(res, 'duplicate');
     const msg = deps.room.find(body.messageId, user.id);
     if (!msg || msg.channelId !== body.channel) throw new HttpError(400, 'unknown_message', `no message ${body.messageId} in ${body.channel}`);
     // Only buttons the card really shows can be clicked: a forged action id or value is refused.
     if (!deps.room.button(msg, body.actionId, body.value)) throw new HttpError(400, 'unknown_action', `message ${body.messageId} has no such button`);
-    answer(res, deps.submitAction(body, user));
+    answer(res, deps.submitAction(body, user, sessionOf(deps, req)));
   });
 
   registerLoginRoutes(server, deps);
@@ -170,8 +203,11 @@ function registerLoginRoutes(server: HttpServer, deps: ConsoleRouteDeps): void {
     deps.gate.guard(req, true);
     if (deps.gate.access !== 'login') throw new HttpError(404, 'not_found', 'the console needs no sign-in here');
     const form = new URLSearchParams((await readBody(req, 4096)).toString('utf8'));
-    const result = deps.gate.login(req, form.get('password') ?? '');
-    if (!result.ok) return sendLoginPage(res, result.throttled ? 429 : 401, language(deps, req), result.throttled ? 'login.throttled' : 'login.failed');
+    const result = deps.gate.login(req, form.get('user') ?? '', form.get('password') ?? '');
+    if (!result.ok) {
+      if (result.throttled) return sendLoginPage(res, 429, language(deps, req), { key: 'login.throttled', seconds: result.retryAfterS }, { 'retry-after': String(result.retryAfterS) });
+      return sendLoginPage(res, 401, language(deps, req), { key: 'login.failed' });
+    }
     res.writeHead(303, { location: '/', 'set-cookie': result.cookie, 'cache-control': 'no-store' });
     res.end();
   });

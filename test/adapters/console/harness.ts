@@ -101,6 +101,8 @@ export interface HarnessOptions {
   password?: string;
   /** Leave the adapter unstarted. */
   noStart?: boolean;
+  /** Whether acting as anyone is allowed (default: yes on loopback, as with the demo shop). */
+  actAs?: boolean;
 }
 
 /** Starts a server with the console adapter and the test handler; stopped when the test ends. */
@@ -115,6 +117,7 @@ export async function startConsole(t: TestContext, opts: HarnessOptions = {}) {
     log,
     exposed: opts.exposed ?? false,
     ...(opts.password ? { auth: { password: opts.password } } : {}),
+    ...(opts.actAs !== undefined ? { actAs: () => opts.actAs ?? false } : {}),
   });
   const seen: Seen = [];
   if (!opts.noStart) await adapter.start(createTestHandler(() => adapter, seen));

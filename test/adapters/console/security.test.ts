@@ -10,7 +10,8 @@ test('loopback detection and the exposure decision from host and environment', (
   for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', 'app.localhost', '::1', '[::1]', '::ffff:127.0.0.1']) assert.ok(isLoopbackHost(h), h);
   for (const h of ['0.0.0.0', '::', '192.168.1.5', 'example.com', 'localhost.example.com', '128.0.0.1']) assert.ok(!isLoopbackHost(h), h);
   assert.deepEqual(consoleAccessFromEnv({}, '127.0.0.1'), { exposed: false });
-  assert.deepEqual(consoleAccessFromEnv({ ORDEROPS_CONSOLE_PASSWORD: 'pw' }, '0.0.0.0'), { exposed: true, auth: { password: 'pw' } });
+  assert.deepEqual(consoleAccessFromEnv({ ORDEROPS_CONSOLE_PASSWORD: 'pw' }, '0.0.0.0'), { exposed: true, auth: { password: 'pw', admin: undefined } });
+  assert.deepEqual(consoleAccessFromEnv({ ORDEROPS_CONSOLE_PASSWORD: 'pw', ORDEROPS_CONSOLE_ADMIN: ' wang ' }, '0.0.0.0'), { exposed: true, auth: { password: 'pw', admin: 'wang' } });
   assert.deepEqual(consoleAccessFromEnv({ ORDEROPS_CONSOLE_PASSWORD: '' }, '0.0.0.0'), { exposed: true });
 });
 
@@ -26,7 +27,7 @@ test('exposed without a password: every console route is 403 with a clear messag
     assert.equal(res.status, 403, path);
     const body = (await res.json()) as { error: string; message: string };
     assert.equal(body.error, 'console_disabled');
-    assert.match(body.message, /ORDEROPS_CONSOLE_PASSWORD is not set/);
+    assert.match(body.message, /nobody can sign in.*orderops user set-password.*ORDEROPS_CONSOLE_PASSWORD/);
   }
   assert.equal((await sendCommand(base, 'alice', 'ops', '/order A1')).status, 403);
   assert.equal((await fetch(`${base}/healthz-test`)).status, 200);

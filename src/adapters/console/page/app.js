@@ -13,6 +13,7 @@ const S = {
   user: load('user', null),
   channel: load('channel', 'ops'),
   access: 'open',
+  actAs: true,
   users: [],
   channels: [],
   languages: [],
@@ -79,12 +80,15 @@ async function loadState() {
   S.strings = data.strings;
   S.lang = data.language;
   S.access = data.access;
+  S.actAs = data.actAs;
   S.users = data.users;
   S.languages = data.languages;
   S.channels = data.channels;
   S.inbox = data.inbox;
   S.messages = new Map(Object.entries(data.messages));
-  if (!S.users.some((u) => u.id === S.user)) S.user = S.users[0]?.id ?? null;
+  // Signed in, the page is that person; only with acting-as on may it choose.
+  if (!S.actAs) S.user = data.me ?? null;
+  else if (!S.users.some((u) => u.id === S.user)) S.user = S.users[0]?.id ?? null;
   if (!S.channels.some((c) => c.id === S.channel)) S.channel = S.channels[0]?.id ?? 'ops';
   const buffered = S.buffered;
   S.buffered = [];
@@ -182,6 +186,7 @@ function renderAll() {
   for (const el of document.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', t(el.dataset.i18nAria));
   ui.status.querySelector('.status-text').textContent = t(`connection.${ui.status.dataset.state}`);
   $('logout-form').hidden = S.access !== 'login';
+  ui.userSelect.closest('label').hidden = !S.actAs;
   ui.userSelect.replaceChildren(...S.users.map((u) => h('option', { text: userLabel(u, S.strings), attrs: { value: u.id } })));
   ui.userSelect.value = S.user ?? '';
   ui.langSelect.replaceChildren(...S.languages.map((l) => h('option', { text: t(`languages.${l}`), attrs: { value: l } })));
