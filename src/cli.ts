@@ -4,15 +4,20 @@ import schedule from 'node-schedule';
 import { describeError, UserError } from './core/errors.ts';
 import { getT, resolveLanguage } from './core/i18n.ts';
 import type { RunSummary } from './sync/engine.ts';
-import { AUDIT_KEY_ENV, createApp, optionsFromEnv, VERSION, type App, type AppOptions } from './main.ts';
+import { AUDIT_KEY_ENV, optionsFromEnv, VERSION, type AppOptions } from './app-options.ts';
+import type { App } from './main.ts';
+
 import { renderTable } from './cli/table.ts';
 import { MIGRATIONS } from './store/migrations.ts';
-import { formatAuditVerify, verifyAuditFile } from './audit/cli.ts';
-import { setConsolePassword } from './cli/set-password.ts';
 import { join } from 'node:path';
 import type { TFunction } from 'i18next';
 
 const out = (text = ''): void => void process.stdout.write(`${text}\n`);
+// The app (and everything it loads) is imported only by the commands that run it: `--help` stays fast.
+async function createApp(opts: AppOptions): Promise<App> {
+  return (await import('./main.ts')).createApp(opts);
+}
+
 
 function formatTime(ms: number, lang: string): string {
   return new Date(ms).toLocaleString(lang, { hour12: false });
@@ -178,6 +183,7 @@ export function buildProgram(): Command {
     .action(async (action: string, id: string) => {
       const c = context();
       if (action !== 'set-password') throw new UserError('cli.bad_action', c.t('error.userAction', { action }));
+      const { setConsolePassword } = await import('./cli/set-password.ts');
       out(await setConsolePassword(c.opts.dataDir, id, c.t));
     });
   program
@@ -190,6 +196,7 @@ export function buildProgram(): Command {
       const file = join(c.opts.dataDir, 'orderops.db');
       // Migrate first (creates an empty database), then verify read-only.
       await withApp({ ...c.opts, demo: 'off' }, async () => undefined);
+      const { formatAuditVerify, verifyAuditFile } = await import('./audit/cli.ts');
       const result = formatAuditVerify(await verifyAuditFile(file, process.env[AUDIT_KEY_ENV]?.trim() || undefined), c.t);
       out(result.text);
       process.exitCode = result.exitCode;

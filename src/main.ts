@@ -1,6 +1,6 @@
 // Composition root: the only module that knows every other one.
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { AUDIT_KEY_ENV, VERSION, type AppOptions } from './app-options.ts';
 import { ACTIONS, COMMANDS } from '../commands/index.ts';
 import type { BotServices } from '../commands/services.ts';
 import { anchorFileOf, AuditAnchors } from './audit/anchors.ts';
@@ -8,17 +8,21 @@ import { clickEntry, commandEntry } from './audit/entries.ts';
 import { createDomain, type Domain } from './domain.ts';
 import { registerWeChatCallback } from './http/wechat-callback.ts';
 import { createCustomerChannels } from './notify/channels/from-env.ts';
-import { createWechatyBot, wechatyOptionsFromEnv, type WechatyBot } from './notify/channels/wechaty-bot.ts';
+import type { WechatyBot } from './notify/channels/wechaty-bot.ts';
+import { wechatyOptionsFromEnv } from './notify/channels/wechaty-options.ts';
 import { createWechatyChat, routeWechatyReplies } from './conversations/wechaty-chat.ts';
-import { createWechatStaffFilter, createWechatyStaffAdapter, wechatyStaffOptionsFromEnv } from './adapters/wechaty/index.ts';
+import { wechatyStaffOptionsFromEnv } from './adapters/wechaty/options.ts';
+import { createWechatStaffFilter } from './adapters/wechaty/staff.ts';
 import { displayTimeZone } from '../commands/shared.ts';
 import { describeError, OrderOpsError } from './core/errors.ts';
 import type { SyncListener } from './sync/engine.ts';
 import type { BatchResult } from './store/sync-store.ts';
 import { consoleAccessFromEnv, createConsoleAdapter, type ConsoleAdapter } from './adapters/console/index.ts';
-import { createSlackAdapter, slackOptionsFromEnv } from './adapters/slack/index.ts';
-import { createFeishuAdapter, feishuOptionsFromEnv } from './adapters/feishu/index.ts';
-import { createWeComAdapter, wecomOptionsFromEnv } from './adapters/wecom/index.ts';
+// Only what reads the environment is imported up front: a platform's SDK loads when its credentials are set
+// (wechaty alone takes most of a second), so `orderops --help` and a shop on one platform never pay for the others.
+import { slackOptionsFromEnv } from './adapters/slack/options.ts';
+import { feishuOptionsFromEnv } from './adapters/feishu/options.ts';
+import { wecomOptionsFromEnv } from './adapters/wecom/options.ts';
 import { ChatHub } from './chat/hub.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { createLogger, type Logger } from './core/logger.ts';
@@ -36,35 +40,7 @@ import { createSource } from './sync/sources/index.ts';
 import type { OrderSource } from './sync/sources/types.ts';
 import type { WebhookSource } from './sync/sources/webhook.ts';
 
-/** The environment variable holding the audit chain's HMAC key. */
-export const AUDIT_KEY_ENV = 'ORDEROPS_AUDIT_KEY';
-
-/** The package version, for /healthz and the banner. */
-export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-/** Deployment knobs, from the environment by default. */
-export interface AppOptions {
-  dataDir: string;
-  env: Readonly<Record<string, string | undefined>>;
-  port: number;
-  host: string;
-  clock?: Clock;
-  log?: Logger;
-  /** Overrides settings.demo.mode (tests and `--demo`). */
-  demo?: 'auto' | 'on' | 'off';
-  /** Seed of the demo shop (deterministic demo data). */
-  demoSeed?: number;
-}
-
-/** Reads AppOptions from the environment (PORT, HOST, ORDEROPS_DATA_DIR). */
-export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): AppOptions {
-  return {
-    dataDir: resolve(env.ORDEROPS_DATA_DIR ?? './data'),
-    env,
-    port: Number(env.PORT ?? 3000),
-    host: env.HOST ?? '127.0.0.1',
-  };
-}
+export { AUDIT_KEY_ENV, optionsFromEnv, VERSION, type AppOptions } from './app-options.ts';
 
 /** Everything a running orderops holds. */
 export interface App {
@@ -157,9 +133,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const consoleAdapter = createConsoleAdapter({ server: http, settings: effectiveSettings, clock, log, ...consoleAccess, actAs });
   // The shop's WeChat account (WECHATY_PUPPET…): the customers' chat in conversations and the wechaty notification channel.
   const wechatyLog = log.child({ platform: 'wechaty' });
-  const wechaty = wechatyOptions ? createWechatyBot(wechatyOptions, wechatyLog) : undefined;
+  const createWechatyBot = wechatyOptions || wechatyStaffOptions ? (await import('./notify/channels/wechaty-bot.ts')).createWechatyBot : undefined;
+  const wechaty = wechatyOptions && createWechatyBot ? createWechatyBot(wechatyOptions, wechatyLog) : undefined;
   // Staff on WeChat: their own bot (WECHATY_STAFF_PUPPET…), or the shop's, where staff contacts and rooms are theirs.
-  const wechatyStaff = wechatyStaffOptions ? createWechatyBot(wechatyStaffOptions, log.child({ platform: 'wechat-staff' })) : undefined;
+  const wechatyStaff = wechatyStaffOptions && createWechatyBot ? createWechatyBot(wechatyStaffOptions, log.child({ platform: 'wechat-staff' })) : undefined;
   const staffBot = wechatyStaff?.bot ?? wechaty?.bot;
   const channels = createCustomerChannels({ env: opts.env, settings: effectiveSettings, clock, log, inbox: consoleAdapter.inbox, store, wechaty: wechaty?.bot });
   let hubRef: ChatHub<BotServices> | undefined;
@@ -198,10 +175,13 @@ export async function createApp(opts: AppOptions): Promise<App> {
   });
   hubRef = hub;
   hub.register(consoleAdapter);
-  if (staffBot) hub.register(createWechatyStaffAdapter({ bot: staffBot, settings: effectiveSettings, state: store.adapterState, clock, log: log.child({ platform: 'wechat' }) }));
-  if (slack) hub.register(createSlackAdapter({ ...slack, server: http, clock, log: log.child({ platform: 'slack' }) }));
-  if (feishu) hub.register(createFeishuAdapter({ ...feishu, server: http, clock, log: log.child({ platform: 'feishu' }) }));
-  if (wecom) hub.register(createWeComAdapter({ ...wecom, server: http, state: store.adapterState, clock, log: log.child({ platform: 'wecom' }) }));
+  if (staffBot) {
+    const { createWechatyStaffAdapter } = await import('./adapters/wechaty/index.ts');
+    hub.register(createWechatyStaffAdapter({ bot: staffBot, settings: effectiveSettings, state: store.adapterState, clock, log: log.child({ platform: 'wechat' }) }));
+  }
+  if (slack) hub.register((await import('./adapters/slack/index.ts')).createSlackAdapter({ ...slack, server: http, clock, log: log.child({ platform: 'slack' }) }));
+  if (feishu) hub.register((await import('./adapters/feishu/index.ts')).createFeishuAdapter({ ...feishu, server: http, clock, log: log.child({ platform: 'feishu' }) }));
+  if (wecom) hub.register((await import('./adapters/wecom/index.ts')).createWeComAdapter({ ...wecom, server: http, state: store.adapterState, clock, log: log.child({ platform: 'wecom' }) }));
   const wechatToken = opts.env.WECHAT_TOKEN;
   if (wechatToken) registerWeChatCallback(http, { token: wechatToken, onDeliveryReport: (r) => domain.notifier.onDeliveryReport(r), log, clock, replay: store.adapterState });
 

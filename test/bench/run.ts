@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   'actions-wecom': async () => (await import('./actions-wecom.ts')).runWeComActionsBench(),
   notify: async () => (await import('./notify.ts')).runNotifyBench(),
   detect: async () => (await import('./detect.ts')).runDetectBench(),
+  startup: async () => (await import('./startup.ts')).runStartupBench(),
 };
 
 const wanted = argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -7,7 +7,7 @@ import { ScanStatus } from 'wechaty';
 import { PuppetMock } from 'wechaty-puppet-mock';
 import { createApp } from '../../src/main.ts';
 import { createCustomerChannels } from '../../src/notify/channels/from-env.ts';
-import { wechatyOptionsFromEnv } from '../../src/notify/channels/wechaty-bot.ts';
+import { wechatyOptionsFromEnv } from '../../src/notify/channels/wechaty-options.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import { readDefaultSettings } from '../../src/settings/store.ts';
 import { captureLog } from '../notify/channels/log-capture.ts';

@@ -35,3 +35,16 @@ test('no test reads outside the repository (a clone has no ../shared)', () => {
     .filter((f) => f !== 'test/core/boundary.test.ts');
   assert.deepEqual(offenders, []);
 });
+
+test('the CLI and the composition root load no platform SDK up front (each is imported when its credentials are set)', () => {
+  const heavy = ['./adapters/slack/index.ts', './adapters/feishu/index.ts', './adapters/wecom/index.ts', './adapters/wechaty/index.ts', './notify/channels/wechaty-bot.ts', './main.ts'];
+  const offenders: string[] = [];
+  for (const file of ['src/main.ts', 'src/cli.ts']) {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    for (const m of text.matchAll(/^import\s+(?!type\b)[^'"]*from\s+['"]([^'"]+)['"]/gm)) {
+      const spec = m[1] ?? '';
+      if (heavy.includes(spec) || PLATFORM_SDKS.some((p) => spec.startsWith(p))) offenders.push(`${file} -> ${spec}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+});

@@ -5,7 +5,7 @@ import type { ChatLimits } from '../../core/chat.ts';
 import type { Clock } from '../../core/clock.ts';
 import { OrderOpsError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { WechatyBotOptions } from '../../notify/channels/wechaty-bot.ts';
+import type { WechatyBotOptions } from '../../notify/channels/wechaty-options.ts';
 import type { Settings } from '../../settings/schema.ts';
 import type { AdapterStateRepo } from '../../store/adapter-state.ts';
 import type { WechatyInboundOutcome } from './inbound.ts';
