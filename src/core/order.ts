@@ -43,6 +43,22 @@ export interface OrderItem {
   price?: number | undefined;
 }
 
+/**
+ * What turns the items' sum into what the customer owes: discounts (coupons, promotions) lower it, shipping and tax
+ * raise it. Refunds are not here: they are money moved back, shown apart.
+ */
+export interface OrderAdjustments {
+  discount?: number | undefined;
+  shipping?: number | undefined;
+  tax?: number | undefined;
+}
+
+/** shipping + tax − discount, or undefined when the source told none of them (then the items' sum is no reference). */
+export function netAdjustment(a: OrderAdjustments | undefined): number | undefined {
+  if (!a || (a.discount === undefined && a.shipping === undefined && a.tax === undefined)) return undefined;
+  return Math.round(((a.shipping ?? 0) + (a.tax ?? 0) - (a.discount ?? 0)) * 100) / 100;
+}
+
 /** One order as a source reports it, raw status not yet mapped. */
 export interface SourceRecord {
   orderId: string;
@@ -53,6 +69,8 @@ export interface SourceRecord {
   currency?: string | undefined;
   customer?: CustomerInfo | undefined;
   items?: OrderItem[] | undefined;
+  /** Discount, shipping and tax, when the source says them (with `items`, they say what the amount should be). */
+  adjustments?: OrderAdjustments | undefined;
   /** The shipping address, when the source has one. */
   shipTo?: ShippingAddress | undefined;
 }

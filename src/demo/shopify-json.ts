@@ -40,6 +40,8 @@ export function shopifyOrder(order: DemoOrder, view: { state: StorefrontState; u
     total_price: money(order.amount),
     subtotal_price: money(order.amount),
     total_tax: '0.00',
+    total_discounts: '0.00',
+    total_shipping_price_set: { shop_money: { amount: '0.00', currency_code: order.currency } },
     customer_locale: lang,
     source_name: 'web',
     test: false,

@@ -62,13 +62,13 @@ async function attachTotals(db: Db, facts: readonly OrderFacts[]): Promise<void>
   const priced = facts.filter((f) => f.views.some((v) => v.amount !== null));
   if (priced.length === 0) return;
   const byId = new Map(priced.map((f) => [f.orderId, f]));
-  const totals = await db.all<{ id: string; system: string; total: number | null }>(
-    `SELECT i.order_id AS id, i.system, (SELECT CASE WHEN count(*) > 0 AND count(*) = count(j.value ->> 'price') THEN sum((j.value ->> 'qty') * (j.value ->> 'price')) END
+  const totals = await db.all<{ id: string; system: string; total: number | null; adjust: number | null }>(
+    `SELECT i.order_id AS id, i.system, i.adjust, (SELECT CASE WHEN count(*) > 0 AND count(*) = count(j.value ->> 'price') THEN sum((j.value ->> 'qty') * (j.value ->> 'price')) END
        FROM json_each(i.items) AS j) AS total
      FROM order_items i WHERE i.order_id IN (SELECT value FROM json_each(?))`,
     [JSON.stringify(priced.map((f) => f.orderId))],
   );
-  for (const t of totals) if (t.total !== null) byId.get(t.id)?.items.push({ system: t.system, total: t.total });
+  for (const t of totals) if (t.total !== null) byId.get(t.id)?.items.push({ system: t.system, total: t.total, adjust: t.adjust });
 }
 
 /**

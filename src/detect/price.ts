@@ -1,8 +1,10 @@
 // Price: an order's amounts differ between systems, or from the sum of its items, by more than the tolerance.
 //
 // Amounts are compared only within one currency (a view without a currency joins the order's currency).
-// The reference is the items' sum when a system sent priced items, else the amount of the first
-// payment-authoritative system, else the largest amount. The deviation is the largest of
+// The reference is what the customer owes by a system's priced items (their sum less discounts, plus shipping and
+// tax) when that system also said those adjustments, else the amount of the first payment-authoritative system, else
+// the largest amount. The items' sum alone is no reference: a discount code, a shipping fee or tax moves the total
+// away from it in any shop, and would raise a false "wrong amount" on every such order. The deviation is the largest of
 // (largest − smallest) / largest and |amount − reference| / reference, in percent; the finding is
 // labelled with the system furthest from the reference. One finding per order: `price:<order>`.
 import type { Authority } from '../sync/canonical.ts';
@@ -10,10 +12,12 @@ import type { Detected, SourceOfSystem } from './detected.ts';
 import type { OrderView } from './mismatch.ts';
 import { fingerprintOf } from './types.ts';
 
-/** The sum of one system's priced items for an order. */
+/** The sum of one system's priced items for an order, and its shipping + tax − discount when it said them. */
 export interface ItemsTotal {
   system: string;
   total: number;
+  /** null or undefined: the system did not say its discounts, shipping and tax. */
+  adjust?: number | null | undefined;
 }
 
 function round2(n: number): number {
@@ -35,7 +39,8 @@ export function findPriceProblem(
   const max = Math.max(...amounts);
   const min = Math.min(...amounts);
   const payer = priced.find((v) => opts.authority.payment.includes(v.system));
-  const expected = items.find((i) => Number.isFinite(i.total) && i.total > 0)?.total;
+  const owed = items.find((i) => Number.isFinite(i.total) && i.total > 0 && typeof i.adjust === 'number' && Number.isFinite(i.adjust));
+  const expected = owed ? owed.total + (owed.adjust ?? 0) : undefined;
   const reference = expected ?? payer?.amount ?? max;
   if (!(reference > 0) && !(max > 0)) return undefined;
   let worst = priced[0] as OrderView & { amount: number };

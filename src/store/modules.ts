@@ -31,6 +31,8 @@ export const MODULE_MIGRATIONS: readonly ModuleMigration[] = [
   { name: 'chat.adapter_state', sql: ADAPTER_STATE_SQL },
   { name: 'chat.pending_cards', sql: PENDING_CARDS_SQL },
   { name: 'audit.keyed', sql: AUDIT_KEYED_SQL },
+  // shipping + tax − discount of the order as the system that sent the items says it; NULL when it said none.
+  { name: 'sync.order_adjustments', sql: 'ALTER TABLE order_items ADD COLUMN adjust REAL;' },
 ];
 
 /** Applies the module steps not yet recorded; returns their names. */

@@ -1,4 +1,4 @@
-import type { NormalizedRecord, OrderEvent, QuarantinedRecord, RecordError } from '../core/order.ts';
+import { netAdjustment, type NormalizedRecord, type OrderEvent, type QuarantinedRecord, type RecordError } from '../core/order.ts';
 import type { CanonicalStatus } from '../core/status.ts';
 import { pickCanonical, type Authority, type SystemView } from '../sync/canonical.ts';
 import type { ProcessedFile } from '../sync/sources/types.ts';
@@ -511,7 +511,7 @@ const CUSTOMER_UPSERT = `INSERT INTO customers (customer_id, name, phone, email,
    ON CONFLICT(customer_id) DO UPDATE SET name = coalesce(excluded.name, name), phone = coalesce(excluded.phone, phone), email = coalesce(excluded.email, email),
    openid = coalesce(excluded.openid, openid), language = coalesce(excluded.language, language), time_zone = coalesce(excluded.time_zone, time_zone),
    preferred_channel = coalesce(excluded.preferred_channel, preferred_channel), updated_at = excluded.updated_at`;
-const ITEMS_UPSERT = 'INSERT OR REPLACE INTO order_items (order_id, system, items) SELECT value->>0, value->>1, value->>2 FROM jsonb_each(?1)';
+const ITEMS_UPSERT = 'INSERT OR REPLACE INTO order_items (order_id, system, items, adjust) SELECT value->>0, value->>1, value->>2, value->>3 FROM jsonb_each(?1)';
 const QUARANTINE_UPSERT = `INSERT INTO quarantine (system, order_id, raw_status, source, record, first_seen, last_seen, run_id)
    SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7 FROM jsonb_each(?1) WHERE true
    ON CONFLICT(system, order_id, raw_status) DO UPDATE SET record = excluded.record, last_seen = excluded.last_seen, count = quarantine.count + 1,
@@ -544,7 +544,7 @@ function sideWrites(input: BatchInput, records: readonly NormalizedRecord[], cha
       seen.add(c.id);
       customers.push([c.id, c.name ?? null, c.phone ?? null, c.email ?? null, c.openid ?? null, c.language ?? null, c.timeZone ?? null, c.preferredChannel ?? null, now]);
     }
-    if (r.items && r.items.length > 0) items.push([r.orderId, system, JSON.stringify(r.items)]);
+    if (r.items && r.items.length > 0) items.push([r.orderId, system, JSON.stringify(r.items), netAdjustment(r.adjustments) ?? null]);
     // Dated like the views the mismatch grace reads: by the source's update time (never later than now).
     const address = r.shipTo ? addressRow(r.orderId, system, r.shipTo, Math.min(r.updatedAt, now)) : undefined;
     if (address) addresses.push(address);

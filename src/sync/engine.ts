@@ -290,7 +290,7 @@ export class SyncEngine {
     for (const r of page.records) {
       const status = mapper(r.rawStatus);
       if (status) {
-        normalized.records.push({ orderId: r.orderId, rawStatus: r.rawStatus, updatedAt: r.updatedAt, amount: r.amount, currency: r.currency, customer: r.customer, items: r.items, shipTo: r.shipTo, system, status });
+        normalized.records.push({ orderId: r.orderId, rawStatus: r.rawStatus, updatedAt: r.updatedAt, amount: r.amount, currency: r.currency, customer: r.customer, items: r.items, adjustments: r.adjustments, shipTo: r.shipTo, system, status });
       } else {
         normalized.quarantined.push(...normalizeRecords([r], system, mapper).quarantined);
       }

@@ -3,7 +3,7 @@ import type { TestContext } from 'node:test';
 import type { AlertChanges, AlertSink } from '../../src/alerts/types.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import { createSilentLogger } from '../../src/core/logger.ts';
-import type { NormalizedRecord, OrderItem, ShippingAddress } from '../../src/core/order.ts';
+import type { NormalizedRecord, OrderItem, ShippingAddress, OrderAdjustments } from '../../src/core/order.ts';
 import type { CanonicalStatus } from '../../src/core/status.ts';
 import { DetectRunner } from '../../src/detect/runner.ts';
 import type { Settings, SourceSettings } from '../../src/settings/schema.ts';
@@ -24,6 +24,7 @@ export interface Rec {
   amount?: number;
   currency?: string;
   items?: OrderItem[];
+  adjustments?: OrderAdjustments;
   shipTo?: ShippingAddress;
 }
 
@@ -78,6 +79,7 @@ export async function detectWorld(t: TestContext, sources: Partial<SourceSetting
       amount: r.amount,
       currency: r.currency,
       items: r.items,
+      adjustments: r.adjustments,
       shipTo: r.shipTo,
     }));
     const quarantined = (opts.quarantined ?? []).map((q) => ({ orderId: q.id, system, rawStatus: q.raw, updatedAt: now, reason: 'unknown_status' }));

@@ -13,8 +13,12 @@ test('price rule: amounts compared within one currency, against the items’ sum
   const apart = findPriceProblem('A', [view('storefront', 100), view('erp', 120)], [], opts);
   assert.equal(apart?.details.deviationPercent, 20, 'erp is 20% off the payment authority (storefront)');
   assert.equal(apart?.source, 'erp');
-  const items = findPriceProblem('A', [view('storefront', 100)], [{ system: 'erp', total: 90 }], opts);
+  const items = findPriceProblem('A', [view('storefront', 100)], [{ system: 'erp', total: 90, adjust: 0 }], opts);
   assert.deepEqual(items?.details, { amounts: [{ system: 'storefront', amount: 100, currency: 'CNY' }], expected: 90, deviationPercent: 11.11 });
+  assert.equal(findPriceProblem('A', [view('storefront', 80)], [{ system: 'erp', total: 100 }], opts), undefined, 'below the items\' sum with no word on discounts: a discount, not a wrong amount');
+  assert.equal(findPriceProblem('A', [view('storefront', 112)], [{ system: 'erp', total: 100 }], opts), undefined, 'above it with no word on shipping or tax: not a wrong amount either');
+  assert.equal(findPriceProblem('A', [view('storefront', 80)], [{ system: 'erp', total: 100, adjust: -20 }], opts), undefined, 'a 20 discount said: 80 is owed');
+  assert.equal(findPriceProblem('A', [view('storefront', 80)], [{ system: 'erp', total: 100, adjust: 10 }], opts)?.details.expected, 110, 'shipping 10 said: 110 is owed, 80 is wrong');
   assert.equal(findPriceProblem('A', [view('storefront', 100, 'CNY'), view('erp', 14, 'USD')], [], opts), undefined, 'different currencies are not compared');
   assert.equal(findPriceProblem('A', [view('storefront', 100, null), view('erp', 130, 'CNY')], [], opts)?.details.deviationPercent, 30, 'a missing currency joins the other');
   assert.equal(findPriceProblem('A', [view('wms', null)], [], opts), undefined);
@@ -51,4 +55,29 @@ test('price and stock through the runner, from what the sources sent (amounts, p
   assert.equal((await openOf(w.store, 'price')).size, 0);
   assert.deepEqual([...(await openOf(w.store, 'stock')).keys()], ['stock:K2:wms']);
   assert.ok(w.sink.resolved().includes('price:P1') && w.sink.resolved().includes('stock:K1:wms'));
+});
+
+test('a realistic day of orders with discounts, shipping and tax raises a price card only for the one wrong amount', async (t) => {
+  const w = await detectWorld(t, [{ name: 'storefront' }, { name: 'erp' }]);
+  const items = [{ sku: 'TEA', qty: 2, price: 45 }, { sku: 'CUP', qty: 1, price: 30 }]; // 120 gross
+  await w.commit('storefront', [
+    // Coupon SAVE20: 120 − 20 + 8 shipping = 108, and the ERP agrees.
+    { id: 'D1', status: 'paid', hoursAgo: 2, amount: 108, currency: 'CNY', items, adjustments: { discount: 20, shipping: 8 } },
+    // Free shipping, 13 % VAT on top: 135.6.
+    { id: 'D2', status: 'paid', hoursAgo: 2, amount: 135.6, currency: 'CNY', items, adjustments: { tax: 15.6 } },
+    // A marketplace export with items and a discounted total but no discount column: nothing to say about it.
+    { id: 'D3', status: 'paid', hoursAgo: 2, amount: 99, currency: 'CNY', items },
+    // The storefront charged 108 but the ERP typed 180.
+    { id: 'D4', status: 'paid', hoursAgo: 2, amount: 108, currency: 'CNY', items, adjustments: { discount: 20, shipping: 8 } },
+  ]);
+  await w.commit('erp', [
+    { id: 'D1', status: 'paid', hoursAgo: 1, amount: 108, currency: 'CNY' },
+    { id: 'D2', status: 'paid', hoursAgo: 1, amount: 135.6, currency: 'CNY' },
+    { id: 'D3', status: 'paid', hoursAgo: 1, amount: 99, currency: 'CNY' },
+    { id: 'D4', status: 'paid', hoursAgo: 1, amount: 180, currency: 'CNY' },
+  ]);
+  await w.runner.scan();
+  const price = await openOf(w.store, 'price');
+  assert.deepEqual([...price.keys()], ['price:D4']);
+  assert.equal(price.get('price:D4')?.expected, 108);
 });

@@ -157,3 +157,12 @@ test('a run keeps every record’s shipping address (per system), and a changed 
   await engine.run('wms');
   assert.deepEqual((await addressesOf(store.db, 'A1')).map((a) => a.address.street), ['文三路 200 号']);
 });
+
+test('a run keeps each record’s discounts, shipping and tax with its items (the net adjustment the price check reads)', async (t) => {
+  const items = [{ sku: 'TEA', qty: 2, price: 45 }];
+  const src = new ScriptedSource('wms', [[{ records: [rec('J1', 'PAID', 1, { items, adjustments: { discount: 20, shipping: 8 } }), rec('J2', 'PAID', 1, { items })], errors: [], cursor: 'c1' }]]);
+  const { store, engine } = await setup(t, [src]);
+  await engine.run('wms');
+  const rows = await store.db.all<{ order_id: string; adjust: number | null }>('SELECT order_id, adjust FROM order_items ORDER BY order_id');
+  assert.deepEqual(rows.map((r) => [r.order_id, r.adjust]), [['J1', -12], ['J2', null]]);
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CustomerInfo, OrderItem, ShippingAddress, SourceRecord } from '../../core/order.ts';
+import type { CustomerInfo, OrderAdjustments, OrderItem, ShippingAddress, SourceRecord } from '../../core/order.ts';
 
 /** Which of our fields come from which column (CSV header or SQL result column). */
 export const columnsSchema = z.strictObject({
@@ -8,6 +8,10 @@ export const columnsSchema = z.strictObject({
   updatedAt: z.string().min(1),
   amount: z.string().min(1).optional(),
   currency: z.string().min(1).optional(),
+  /** The order's discounts, shipping fee and tax: with priced items they say what the amount should be. */
+  discount: z.string().min(1).optional(),
+  shipping: z.string().min(1).optional(),
+  tax: z.string().min(1).optional(),
   customerId: z.string().min(1).optional(),
   customerName: z.string().min(1).optional(),
   customerPhone: z.string().min(1).optional(),
@@ -224,6 +228,13 @@ export function mapRow(cell: (column: string) => unknown, columns: ColumnMap, op
     if (amount !== null && amount !== undefined && amount !== '') record.amount = parseAmount(amount);
     const currency = columns.currency !== undefined ? readText(cell(columns.currency), 'currency') : undefined;
     if (currency !== undefined) record.currency = currency;
+    const adjustments: OrderAdjustments = {};
+    for (const field of ['discount', 'shipping', 'tax'] as const) {
+      const column = columns[field];
+      const value = column !== undefined ? cell(column) : undefined;
+      if (value !== null && value !== undefined && value !== '') adjustments[field] = parseAmount(value);
+    }
+    if (Object.keys(adjustments).length > 0) record.adjustments = adjustments;
     const customer: CustomerInfo = {};
     for (const [field, key] of CUSTOMER_FIELDS) {
       const column = columns[field];

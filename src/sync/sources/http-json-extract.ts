@@ -1,5 +1,5 @@
 import { ADDRESS_PARTS, cleanShipTo } from '../../core/address.ts';
-import type { CustomerInfo, OrderItem, ShippingAddress, SourceRecord } from '../../core/order.ts';
+import type { CustomerInfo, OrderItem, ShippingAddress, SourceRecord, OrderAdjustments } from '../../core/order.ts';
 import { compileJsonPath, firstMatch, type CompiledJsonPath } from './json-path.ts';
 import type { HttpJsonOptions } from './http-json-options.ts';
 
@@ -15,6 +15,7 @@ export interface CompiledFields {
   updatedAtFormat: TimeFormat;
   amount?: CompiledJsonPath;
   currency?: CompiledJsonPath;
+  adjustments: [keyof OrderAdjustments, CompiledJsonPath][];
   customer: [keyof CustomerInfo, CompiledJsonPath][];
   shipTo: [keyof ShippingAddress, CompiledJsonPath][];
   items?: { path: CompiledJsonPath; sku: CompiledJsonPath; name?: CompiledJsonPath; qty?: CompiledJsonPath; price?: CompiledJsonPath };
@@ -43,6 +44,10 @@ export function compileFields(fields: Fields): CompiledFields {
     updatedAtFormat: fields.updatedAtFormat,
     customer,
     shipTo,
+    adjustments: (['discount', 'shipping', 'tax'] as const).flatMap((k) => {
+      const path = opt(fields[k]);
+      return path ? [[k, path] as [keyof OrderAdjustments, CompiledJsonPath]] : [];
+    }),
     paths: fields,
   };
   const amount = opt(fields.amount);
@@ -135,6 +140,12 @@ export function extractRecord(raw: unknown, f: CompiledFields): { record: Source
   const currency = f.currency ? asText(firstMatch(f.currency, raw)) : undefined;
   if (amount !== undefined) record.amount = amount;
   if (currency !== undefined) record.currency = currency;
+  const adjustments: OrderAdjustments = {};
+  for (const [key, path] of f.adjustments) {
+    const value = asNumber(firstMatch(path, raw));
+    if (value !== undefined) adjustments[key] = value;
+  }
+  if (Object.keys(adjustments).length > 0) record.adjustments = adjustments;
   const customer: CustomerInfo = {};
   let any = false;
   for (const [key, path] of f.customer) {

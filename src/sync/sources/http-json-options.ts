@@ -92,6 +92,10 @@ export const httpJsonOptionsSchema = z.strictObject({
     updatedAtFormat: z.enum(['auto', 'iso', 'epoch_ms', 'epoch_s']).default('auto'),
     amount: jsonPath.optional(),
     currency: jsonPath.optional(),
+    /** The order's discounts, shipping fee and tax: with priced items they say what the amount should be. */
+    discount: jsonPath.optional(),
+    shipping: jsonPath.optional(),
+    tax: jsonPath.optional(),
     customer: z
       .strictObject({
         id: jsonPath.optional(),

@@ -43,6 +43,10 @@ export const shopifyOrderSchema = z.object({
   cancelled_at: text,
   updated_at: z.string(),
   total_price: z.union([z.string(), z.number()]).nullish(),
+  total_discounts: z.union([z.string(), z.number()]).nullish(),
+  total_tax: z.union([z.string(), z.number()]).nullish(),
+  taxes_included: z.boolean().nullish(),
+  total_shipping_price_set: z.object({ shop_money: z.object({ amount: z.union([z.string(), z.number()]) }).nullish() }).nullish(),
   currency: text,
   email: text,
   phone: text,
@@ -145,6 +149,10 @@ export function toShopifyRecord(raw: unknown, orderIdFrom: 'name' | 'id'): { rec
   if (Object.keys(customer).length > 0) record.customer = customer;
   const items = toItems(o.line_items ?? []);
   if (items.length > 0) record.items = items;
+  // Line prices are before discounts; total_price is after them, with shipping and tax: say what lies between.
+  // With taxes_included (prices shown with VAT, as EU shops do) the tax is already in the line prices.
+  const adjustments = { discount: asNumber(o.total_discounts), shipping: asNumber(o.total_shipping_price_set?.shop_money?.amount), tax: o.taxes_included && asNumber(o.total_tax) !== undefined ? 0 : asNumber(o.total_tax) };
+  if (Object.values(adjustments).some((v) => v !== undefined)) record.adjustments = adjustments;
   const shipTo = toShipTo(o.shipping_address);
   if (shipTo) record.shipTo = shipTo;
   return { record, shopifyId: String(o.id) };

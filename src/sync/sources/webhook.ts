@@ -32,11 +32,16 @@ export const WEBHOOK_TIMESTAMP_WINDOW_S = 5 * 60;
 export type WebhookOptions = z.infer<typeof webhookOptionsSchema>;
 
 const timestamp = z.union([z.number().finite(), z.string().min(1)]);
+const money = z.union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
 const orderSchema = z.object({
   order_id: z.union([z.string().min(1), z.number()]).transform(String),
   status: z.string().min(1),
   updated_at: timestamp,
-  amount: z.union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]).optional(),
+  amount: money.optional(),
+  /** Discounts, shipping fee and tax of the order: with priced items they say what `amount` should be. */
+  discount: money.optional(),
+  shipping: money.optional(),
+  tax: money.optional(),
   currency: z.string().optional(),
   customer: z
     .object({
@@ -114,6 +119,7 @@ export function readWebhookOrders(orders: readonly unknown[], eventId: string): 
       currency: o.currency,
       customer: c && { id: c.id, name: c.name, phone: c.phone, email: c.email, openid: c.openid, language: c.language, timeZone: c.time_zone, preferredChannel: c.preferred_channel },
       items: o.items,
+      ...(o.discount !== undefined || o.shipping !== undefined || o.tax !== undefined ? { adjustments: { discount: o.discount, shipping: o.shipping, tax: o.tax } } : {}),
       ...(shipTo ? { shipTo } : {}),
     });
   });

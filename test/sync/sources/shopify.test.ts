@@ -65,6 +65,7 @@ test('Link pagination: all orders, ascending, each page commits its max updated_
       currency: 'CNY',
       customer: { id: String(o.customer.shopifyId), name: o.customer.name, phone: o.customer.phone, email: o.customer.email, language: 'zh-CN' },
       items: o.items.map((it) => ({ sku: it.sku, name: it.names.zh, qty: it.qty, price: it.price })),
+      adjustments: { discount: 0, shipping: 0, tax: 0 },
       shipTo: { name: ship.receiver.name, phone: ship.receiver.phone, country: ship.country, region: ship.region, city: ship.city, street: [ship.line1, ...(ship.line2 ? [ship.line2] : [])].join(', '), postalCode: ship.postalCode },
     });
   });
