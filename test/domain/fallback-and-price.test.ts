@@ -187,8 +187,8 @@ test('price → approve "apply": the http-json source\'s price endpoint gets the
   ]);
   const erp = w.fake.system('erp');
   const shop = w.fake.system('shop');
-  // The ERP charges 100 for one item priced 90; the shop says 90.
-  erp.orders.set('P1', { id: 'P1', status: 'paid', updatedAt: T0 - 60_000, amount: 100, currency: 'CNY', lines: [{ sku: 'SKU-1', qty: 1, price: 90 }] });
+  // The ERP charges 100 for one item priced 90, with no discount and no shipping fee; the shop says 90.
+  erp.orders.set('P1', { id: 'P1', status: 'paid', updatedAt: T0 - 60_000, amount: 100, currency: 'CNY', lines: [{ sku: 'SKU-1', qty: 1, price: 90 }], discount: 0, shipping: 0 });
   shop.orders.set('P1', { id: 'P1', status: 'paid', updatedAt: T0 - 60_000, amount: 90, currency: 'CNY' });
   await w.engine.runAll({ trigger: 'test' });
   const amountIn = async (system: string) => (await w.store.queries.order('P1'))?.snapshots.find((s) => s.system === system)?.amount;

@@ -11,6 +11,9 @@ export interface FakeOrder {
   amount: number;
   currency: string;
   lines?: { sku: string; qty: number; price: number }[];
+  /** The order's discount and shipping fee, when the system says them. */
+  discount?: number;
+  shipping?: number;
 }
 
 /** One fake system's state and what it was asked. */
@@ -95,6 +98,8 @@ export async function startFakeOrderSystems(now: () => number): Promise<FakeOrde
         updatedAtFormat: 'epoch_ms',
         amount: '$.amount',
         currency: '$.currency',
+        discount: '$.discount',
+        shipping: '$.shipping',
         items: { path: '$.lines[*]', sku: '$.sku', qty: '$.qty', price: '$.price' },
       },
       retries: 0,
