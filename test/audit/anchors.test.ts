@@ -20,12 +20,11 @@ async function keyedLog(t: import('node:test').TestContext, rows: number) {
   const clock = new ManualClock(Date.UTC(2026, 11, 8));
   const file = anchorFileOf(join(dir, 'test.db'));
   const anchors = new AuditAnchors(store.db, file, clock, KEY, { everyRows: 10, everyMs: 60_000 });
-  const log = new AuditLog(store.db, clock, { key: KEY, anchors });
+  // The anchor writer is driven by hand after each append (what touch() schedules), so the anchored ids are exact.
+  const log = new AuditLog(store.db, clock, { key: KEY });
   for (let i = 0; i < rows; i++) {
     await log.append({ actor: `a:u${i % 3}`, type: 'click', subject: `task:${i % 4}`, action: 'approve', data: { i } });
-    // Let the anchor writer look at the committed head, as the running bot does between requests.
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setImmediate(r));
+    await anchors.anchorIfDue(false);
   }
   await anchors.close();
   return { store, dir, file, clock };
@@ -72,11 +71,10 @@ test('an unkeyed chain re-hashed from an edited row is caught by the anchor afte
   const clock = new ManualClock(Date.UTC(2026, 11, 8));
   const file = anchorFileOf(join(dir, 'test.db'));
   const anchors = new AuditAnchors(store.db, file, clock, undefined, { everyRows: 10, everyMs: 60_000 });
-  const log = new AuditLog(store.db, clock, { anchors });
+  const log = new AuditLog(store.db, clock);
   for (let i = 0; i < 30; i++) {
     await log.append({ actor: null, type: 'transition', subject: 'task:1', action: 'x', data: { i } });
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setImmediate(r));
+    await anchors.anchorIfDue(false);
   }
   await anchors.close();
   assert.deepEqual(await verifyAudit(store.db, { anchorFile: file }), { ok: true, rows: 30, anchors: 4 });
@@ -101,4 +99,19 @@ test('an edited anchor file is reported, and verify says when the log is unkeyed
   const out = formatAuditVerify(await verifyAudit(plain.db, { anchorFile: join(dir, 'none.anchors') }), getT('zh-CN')).text;
   assert.match(out, /未加密钥/);
   assert.match(out, /尚未写入任何锚点/);
+});
+
+test('with the anchors wired into the log, appends schedule anchoring of the committed head by themselves', async (t) => {
+  const { store, dir } = await tempStore(t);
+  const clock = new ManualClock(Date.UTC(2026, 11, 8));
+  const file = anchorFileOf(join(dir, 'test.db'));
+  const anchors = new AuditAnchors(store.db, file, clock, KEY, { everyRows: 5, everyMs: 60_000 });
+  const log = new AuditLog(store.db, clock, { key: KEY, anchors });
+  await Promise.all(Array.from({ length: 12 }, (_v, i) => log.append({ actor: null, type: 'x', subject: 's', action: 'a', data: { i } })));
+  for (let i = 0; i < 200 && readAnchors(file, KEY).anchors.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+  await anchors.close();
+  const written = readAnchors(file, KEY).anchors;
+  assert.ok(written.length >= 2, `the first head and the final one at least (${written.length})`);
+  assert.equal(written.at(-1)?.id, 12, 'close anchors the last committed row');
+  assert.deepEqual(await verifyAudit(store.db, { key: KEY, anchorFile: file }), { ok: true, rows: 12, keyed: 12, anchors: written.length });
 });
