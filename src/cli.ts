@@ -1,5 +1,5 @@
 // The `orderops` command line: start, sync, status, order, migrate.
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import schedule from 'node-schedule';
 import { describeError, UserError } from './core/errors.ts';
 import { getT, resolveLanguage } from './core/i18n.ts';
@@ -8,6 +8,7 @@ import { AUDIT_KEY_ENV, optionsFromEnv, VERSION, type AppOptions } from './app-o
 import type { App } from './main.ts';
 
 import { renderTable } from './cli/table.ts';
+import { languageOfArgv, usageLine } from './cli/usage.ts';
 import { MIGRATIONS } from './store/migrations.ts';
 import { join } from 'node:path';
 import type { TFunction } from 'i18next';
@@ -136,21 +137,22 @@ async function commandStart(opts: AppOptions, t: TFunction): Promise<void> {
   process.once('SIGTERM', () => void stop());
 }
 
-/** Builds the commander program (exported for tests). */
-export function buildProgram(): Command {
-  const lang = process.env.ORDEROPS_LANG;
+/** Builds the commander program (exported for tests), its help in `lang`. */
+export function buildProgram(lang: string | undefined = process.env.ORDEROPS_LANG): Command {
   const t = getT(lang);
   const program = new Command('orderops').description(t('description')).version(VERSION);
   program.addOption(new Option('--lang <lang>', t('cmd.lang')).choices(['zh-CN', 'en', 'es']));
   program.addOption(new Option('--demo <mode>', t('cmd.demo')).choices(['on', 'off', 'auto']));
-  const context = (): { opts: AppOptions; t: TFunction; lang: string } => {
+  const context = (oneShot = true): { opts: AppOptions; t: TFunction; lang: string } => {
     const g = program.opts<{ lang?: string; demo?: 'on' | 'off' | 'auto' }>();
     const chosen = g.lang ?? lang ?? process.env.LANG;
     const base = optionsFromEnv();
-    return { opts: { ...base, ...(g.demo ? { demo: g.demo } : {}) }, t: getT(chosen), lang: resolveLanguage(chosen) };
+    // A one-shot command logs warnings only, unless LOG_LEVEL says otherwise (the bot itself logs at info).
+    const env = oneShot ? { ...base.env, LOG_LEVEL: base.env.LOG_LEVEL ?? 'warn' } : base.env;
+    return { opts: { ...base, env, ...(g.demo ? { demo: g.demo } : {}) }, t: getT(chosen), lang: resolveLanguage(chosen) };
   };
   program.command('start').description(t('cmd.start')).action(async () => {
-    const c = context();
+    const c = context(false);
     await commandStart(c.opts, c.t);
   });
   program
@@ -206,10 +208,22 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; user errors print one clear line (no stack) and exit 2. */
 export async function runCli(argv: string[]): Promise<void> {
+  const lang = languageOfArgv(argv.slice(2), process.env);
+  const program = buildProgram(lang);
+  // Usage errors are ours to word (localized, with a suggestion) and to exit with 2; help and version exit 0.
+  program.exitOverride();
+  program.configureOutput({ outputError: () => undefined });
+  for (const c of program.commands) c.exitOverride().configureOutput({ outputError: () => undefined });
   try {
-    await buildProgram().parseAsync(argv);
+    await program.parseAsync(argv);
   } catch (err) {
-    const t = getT(process.env.ORDEROPS_LANG);
+    const t = getT(lang);
+    if (err instanceof CommanderError) {
+      const line = usageLine(err, program, t);
+      if (line !== undefined) process.stderr.write(`${t('error.prefix')}: ${line}\n`);
+      process.exitCode = line === undefined ? 0 : 2;
+      return;
+    }
     const user = err instanceof UserError;
     process.stderr.write(`${t('error.prefix')}: ${user ? err.message : describeError(err)}\n`);
     process.exitCode = user ? 2 : 1;

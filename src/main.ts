@@ -85,7 +85,6 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const settings = await SettingsStore.open(opts.dataDir);
   const store = await Store.open(join(opts.dataDir, 'orderops.db'));
   const auditKey = opts.env[AUDIT_KEY_ENV]?.trim() || undefined;
-  if (!auditKey) log.warn(`the audit log is unkeyed: set ${AUDIT_KEY_ENV} so that nobody without the key can re-hash it`);
   await store.runs.markInterrupted(clock.now());
 
   let demo: DemoShop | undefined;
@@ -202,6 +201,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     wechatyStaff,
     effectiveSettings,
     async start() {
+      if (!auditKey) log.warn(`the audit log is unkeyed: set ${AUDIT_KEY_ENV} so that nobody without the key can re-hash it`);
       await hub.start();
       // Expired adapter state (spent WeCom codes, old reply codes, used WeChat nonces) is dropped hourly.
       pruner = setInterval(() => void store.adapterState.prune(clock.now()).catch((err: unknown) => log.error({ err: describeError(err) }, 'pruning adapter state failed')), 3_600_000);

@@ -121,8 +121,6 @@ export function createConsoleAdapter(opts: ConsoleAdapterOptions): ConsoleAdapte
     },
   });
 
-  if (gate.access === 'disabled') log.warn(CONSOLE_DISABLED_MESSAGE);
-  else log.info({ access: gate.access }, 'web console routes registered');
 
   return {
     platform: 'console',
@@ -142,6 +140,9 @@ export function createConsoleAdapter(opts: ConsoleAdapterOptions): ConsoleAdapte
     async start(h: InboundHandler) {
       handler = h;
       sse.reopen();
+      // Said when the console is served, not by one-shot CLI commands that never serve it.
+      if (gate.access === 'disabled') log.warn(CONSOLE_DISABLED_MESSAGE);
+      else log.info({ access: gate.access }, 'web console routes registered');
     },
     async stop() {
       handler = undefined;
