@@ -14,6 +14,9 @@ import { join } from 'node:path';
 import type { TFunction } from 'i18next';
 
 const out = (text = ''): void => void process.stdout.write(`${text}\n`);
+
+/** How long `orderops start` may take to drain after SIGTERM or SIGINT. */
+const SHUTDOWN_MS = 10_000;
 // The app (and everything it loads) is imported only by the commands that run it: `--help` stays fast.
 async function createApp(opts: AppOptions): Promise<App> {
   return (await import('./main.ts')).createApp(opts);
@@ -129,6 +132,13 @@ async function commandStart(opts: AppOptions, t: TFunction): Promise<void> {
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    // Drain within 10 s (a sync stops at its next page, committed pages stay; the outbox keeps what was not sent),
+    // so a supervisor's SIGKILL after its own grace period never finds us mid-write.
+    const deadline = setTimeout(() => {
+      app.log.error({ ms: SHUTDOWN_MS }, 'shutdown took longer than allowed; exiting');
+      process.exit(1);
+    }, SHUTDOWN_MS);
+    deadline.unref();
     await app.stop();
     await schedule.gracefulShutdown();
     process.exit(0);

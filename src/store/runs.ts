@@ -120,6 +120,8 @@ export class RunsRepo {
     const rows = await this.db.all<{ status: RunStatus }>("SELECT status FROM runs WHERE source = ? AND status != 'running' ORDER BY id DESC LIMIT 50", [source]);
     let n = 0;
     for (const r of rows) {
+      // A run our own shutdown (or a crash) interrupted says nothing about the source either way.
+      if (r.status === 'interrupted') continue;
       if (r.status !== 'failed') break;
       n++;
     }

@@ -249,6 +249,13 @@ export class SyncEngine {
     const code = err instanceof OrderOpsError ? err.code : 'sync.failed';
     log.warn({ source: cfg.name, runId, code, err: message }, 'sync run failed');
     const summary: RunSummary = { runId, source: cfg.name, system, trigger, status: 'failed', ...counters, durationMs: clock.now() - started, error: message, errorCode: code };
+    // Stopped by our own shutdown: the source did nothing wrong. The run is recorded as interrupted (its committed
+    // pages stay, the next run resumes from its cursor) and never counts towards "source down".
+    if (this.abort.signal.aborted) {
+      await store.runs.finish(runId, 'interrupted', counters, clock.now(), { error: message });
+      this.observe(summary);
+      return summary;
+    }
     // Not the source this run replaces (switched away from, and waiting on this very run).
     if (cfg.fallback && !this.abort.signal.aborted && !trigger.startsWith('fallback') && trigger !== `switched:${cfg.fallback}`) {
       summary.fallback = await this.run(cfg.fallback, { trigger: `fallback:${cfg.name}` });

@@ -166,3 +166,29 @@ test('a run keeps each record’s discounts, shipping and tax with its items (th
   const rows = await store.db.all<{ order_id: string; adjust: number | null }>('SELECT order_id, adjust FROM order_items ORDER BY order_id');
   assert.deepEqual(rows.map((r) => [r.order_id, r.adjust]), [['J1', -12], ['J2', null]]);
 });
+
+test('a run our own shutdown stops is recorded as interrupted, never as the source failing (no source_down)', async (t) => {
+  const src = new ScriptedSource('wms', [[{ records: [rec('S1', 'PAID', 1)], errors: [], cursor: 'c1' }, { records: [rec('S2', 'PAID', 2)], errors: [], cursor: 'c2' }]]);
+  let release = (): void => undefined;
+  src.gate = new Promise<void>((r) => (release = r));
+  const { store, engine } = await setup(t, [src]);
+  // Like the HTTP sources, this one stops at its next page once the engine's signal fires.
+  const honest = src.pull.bind(src);
+  src.pull = async function* (ctx) {
+    for await (const page of honest(ctx)) {
+      ctx.signal.throwIfAborted();
+      yield page;
+    }
+  };
+  const run = engine.run('wms');
+  await new Promise((r) => setTimeout(r, 20));
+  const stopped = engine.stop();
+  release();
+  const summary = await run;
+  await stopped;
+  assert.equal(summary.errorCode, 'sync.stopped');
+  const rows = await store.db.all<{ status: string }>("SELECT status FROM runs WHERE source = 'wms'");
+  assert.deepEqual(rows.map((r) => r.status), ['interrupted']);
+  assert.equal((await store.findings.open({ kind: 'source_down' })).length, 0, 'a restart mid-sync raises no "source down" card');
+  assert.equal(await store.runs.consecutiveFailures('wms'), 0);
+});
