@@ -4,8 +4,6 @@
 // comes back inline in the answer). Latency is what Feishu would see; the baseline is the same burst against a
 // bare node:http echo server in this process. 2) Cards rendered and posted per second to the fake open platform
 // (rate limits off), against the baseline of bare keep-alive POSTs of the same bodies to an echo server there.
-import { Agent, createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createFeishuAdapter } from '../../src/adapters/feishu/index.ts';
 import { renderFeishuCard } from '../../src/adapters/feishu/render.ts';
 import type { ActionEvent, PostedRef } from '../../src/core/chat.ts';
@@ -15,7 +13,7 @@ import { HttpServer } from '../../src/http/server.ts';
 import type { PeerCommand, PeerReply, PeerRequest } from '../fakes/feishu-bench-peer.ts';
 import { freshAppId } from '../fakes/feishu-harness.ts';
 import { FeishuRequester } from '../fakes/feishu-requests.ts';
-import { benchOrderCard, percentile, startBenchPeer } from './click-bench.ts';
+import { benchOrderCard, percentile, postRate, startBaselineServer, startBenchPeer } from './click-bench.ts';
 
 const TOKEN = 'bench-verification-token';
 const ENCRYPT_KEY = 'bench-encrypt-key';
@@ -35,48 +33,6 @@ function stats(results: { ms: number }[]): { p50: number; p99: number } {
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 }
 
-async function startEcho(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.from('{}');
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-      res.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
-/** `n` POSTs of `body` to `url`, `concurrency` at a time over keep-alive; resolves with requests per second. */
-async function postRate(url: string, body: string, n: number, concurrency: number): Promise<number> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const one = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve());
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next++ < n) await one();
-  }));
-  const rate = n / ((performance.now() - started) / 1000);
-  agent.destroy();
-  return rate;
-}
-
 /** Runs the benchmark and prints `{"bench":"actions-feishu",…}` last. */
 export async function runFeishuActionsBench(requests = Number(process.env.BENCH_REQUESTS ?? 200)): Promise<Record<string, number | string>> {
   const peer = startBenchPeer<PeerCommand, PeerReply>('feishu-bench-peer.ts');
@@ -85,7 +41,7 @@ export async function runFeishuActionsBench(requests = Number(process.env.BENCH_
   const log = createSilentLogger();
   const server = new HttpServer(log);
   const adapter = createFeishuAdapter({ appId, appSecret: ready.appSecret, verificationToken: TOKEN, encryptKey: ENCRYPT_KEY, apiBase: ready.apiUrl, server, clock: systemClock, log });
-  const echo = await startEcho();
+  const echo = await startBaselineServer();
   try {
     const addr = await server.listen(0, '127.0.0.1');
     const url = `http://127.0.0.1:${addr.port}/feishu/events`;

@@ -5,8 +5,6 @@
 // answer received. 2) Cards rendered and posted per second to the fake with rate limits off. Each figure is also
 // given as a ratio to a baseline measured in the same run: a bare node:http round trip (same peer, same bodies).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, request, Agent } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createWeComAdapter } from '../../src/adapters/wecom/index.ts';
@@ -16,7 +14,7 @@ import { createSilentLogger } from '../../src/core/logger.ts';
 import { HttpServer } from '../../src/http/server.ts';
 import { Store } from '../../src/store/index.ts';
 import type { PeerClick, PeerCommand, PeerReply } from '../fakes/wecom-bench-peer.ts';
-import { benchOrderCard, percentile, startBenchPeer } from './click-bench.ts';
+import { benchOrderCard, percentile, postRate, startBaselineServer, startBenchPeer } from './click-bench.ts';
 
 const KEYS = { token: 'benchToken', encodingAesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C', receiveId: 'wwBENCHCORP01' };
 const CARDS = 20;
@@ -26,47 +24,6 @@ const POST_CONCURRENCY = 50;
 
 const round = (n: number): number => Math.round(n * 10) / 10;
 
-/** A bare node:http server answering 200 with an empty body after reading the request (the baseline). */
-async function startBare(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-length': 0 });
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
-}
-
-/** Bare POST round trips per second from this thread, at the posting concurrency (the throughput baseline). */
-async function bareRoundTripsPerSecond(url: string, n: number, concurrency: number, body: string): Promise<number> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const one = () =>
-    new Promise<void>((resolve, reject) => {
-      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next++ < n) await one();
-  }));
-  const rate = n / ((performance.now() - started) / 1000);
-  agent.destroy();
-  return rate;
-}
-
 /** Runs the benchmark and prints `{"bench":"actions-wecom",…}` last. */
 export async function runWeComActionsBench(requests = Number(process.env.BENCH_REQUESTS ?? 200)): Promise<Record<string, number | string>> {
   const peer = startBenchPeer<PeerCommand, PeerReply>('wecom-bench-peer.ts', KEYS);
@@ -75,7 +32,7 @@ export async function runWeComActionsBench(requests = Number(process.env.BENCH_R
   const store = await Store.open(join(dir, 'bench.db'));
   const log = createSilentLogger();
   const server = new HttpServer(log);
-  const bare = await startBare();
+  const bare = await startBaselineServer();
   const adapter = createWeComAdapter({
     corpId: KEYS.receiveId, agentId: 1000002, secret: ready.secret, token: KEYS.token, encodingAesKey: KEYS.encodingAesKey,
     apiBase: ready.apiBase, webhookKey: ready.webhookKey, server, state: store.adapterState, clock: systemClock, log,
@@ -138,7 +95,7 @@ export async function runWeComActionsBench(requests = Number(process.env.BENCH_R
     const sends = (await peer.ask({ cmd: 'count', path: '/cgi-bin/message/send' }, 'count')).n - sendsBefore;
     if (sends !== POSTS) throw new Error(`message/send accepted ${sends} of ${POSTS}`);
     const sample = JSON.stringify({ touser: 'u', msgtype: 'template_card', agentid: 1, template_card: benchOrderCard('P1', 'stuck', 0) });
-    const bareRps = await bareRoundTripsPerSecond(bare.url, POSTS, POST_CONCURRENCY, sample);
+    const bareRps = await postRate(bare.url, sample, POSTS, POST_CONCURRENCY);
 
     console.error(
       `actions-wecom: ${requests} concurrent clicks answered in ${round(wallMs)} ms wall; max ${round(sorted.at(-1) ?? 0)} ms; ${updates} cards updated in place after the acks; ` +

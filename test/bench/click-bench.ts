@@ -1,5 +1,7 @@
 // What the click benchmarks share: the card every click renders, the load generator in a worker thread ("the
 // platform" is remote in reality, so it must not share the server's event loop), and percentiles.
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { card, type Card } from '../../src/core/card.ts';
 
@@ -47,4 +49,45 @@ export function startBenchPeer<C, R extends { kind: string }>(file: string, work
 /** The p-th percentile of ascending `sorted` (nearest rank). */
 export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+/** A bare node:http server answering `{}` once it has read the request: the baseline a route is compared with. */
+export async function startBaselineServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 2 });
+      res.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** `n` POSTs of `body` to `url`, `concurrency` at a time over keep-alive; resolves with requests per second. */
+export async function postRate(url: string, body: string, n: number, concurrency: number): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const one = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next++ < n) await one();
+  }));
+  agent.destroy();
+  return n / ((performance.now() - started) / 1000);
 }
