@@ -1,5 +1,5 @@
 // The staff adapter end to end: mock WeChat → adapter → real ChatHub → adapter → mock WeChat, real SQLite.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { card } from '../../../src/core/card.ts';
 import { PermanentError, RetryableError } from '../../../src/core/errors.ts';
@@ -7,14 +7,20 @@ import { tempStore } from '../../helpers/temp.ts';
 import { startMockWechat, until } from '../../fakes/wechaty-staff.ts';
 import { APPROVE, REJECT, RESOLVE, staffSettings, startStaff } from './harness.ts';
 
-const CARD_A1 = ['⚠️ [#1] Order A1', 'Order A1 waits for a decision.', '', 'reply A1 to approve', 'reply A2 to reject', 'reply A3 to resolve'].join('\n');
-
-test('wechaty staff: "/order A1" and "order A2" in a staff DM are commands; the card comes back with reply codes', async (t) => {
+/** A mock WeChat with Alice as a staff member (her own DM) and the staff adapter started on a real store. */
+async function aliceAsStaff(t: TestContext) {
   const { store } = await tempStore(t);
   const w = await startMockWechat(t);
   const alice = w.person('Alice');
   const settings = staffSettings({ [alice.id]: {} });
   const { seen } = await startStaff(t, w, store, () => settings);
+  return { store, w, alice, settings, seen };
+}
+
+const CARD_A1 = ['⚠️ [#1] Order A1', 'Order A1 waits for a decision.', '', 'reply A1 to approve', 'reply A2 to reject', 'reply A3 to resolve'].join('\n');
+
+test('wechaty staff: "/order A1" and "order A2" in a staff DM are commands; the card comes back with reply codes', async (t) => {
+  const { w, alice, seen } = await aliceAsStaff(t);
   const first = w.dm(alice, '/order A1');
   assert.equal(await w.outcome(first), 'command');
   const second = w.dm(alice, 'order A2');
@@ -57,11 +63,7 @@ test('wechaty staff: in a staff room the @mention is stripped, "/" lines are com
 });
 
 test('wechaty staff: a printed code ("a1", "回复 A2") is the button\'s ActionEvent; an unknown code is answered and runs nothing', async (t) => {
-  const { store } = await tempStore(t);
-  const w = await startMockWechat(t);
-  const alice = w.person('Alice');
-  const settings = staffSettings({ [alice.id]: {} });
-  const { seen } = await startStaff(t, w, store, () => settings);
+  const { store, w, alice, seen } = await aliceAsStaff(t);
   w.dm(alice, '/order A7');
   await until('the card', () => alice.inbox.length === 1);
   const lower = w.dm(alice, 'a1');
@@ -116,11 +118,7 @@ test('wechaty staff: codes survive a restart (a new adapter on the same store), 
 });
 
 test('wechaty staff: update sends the new version under the same marker and message id; the old codes are retired', async (t) => {
-  const { store } = await tempStore(t);
-  const w = await startMockWechat(t);
-  const alice = w.person('Alice');
-  const settings = staffSettings({ [alice.id]: {} });
-  const { seen } = await startStaff(t, w, store, () => settings);
+  const { store, w, alice, seen } = await aliceAsStaff(t);
   w.dm(alice, '/order B1');
   await until('the card', () => alice.inbox.length === 1);
   assert.equal(await w.outcome(w.dm(alice, 'A3')), 'action');
